@@ -1,0 +1,420 @@
+//! The `irad` command line (native only): train, eval, score, info.
+
+pub mod plot;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use burn::tensor::Device;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::bundle::{Bundle, BundleMeta, InputSpec, Provenance};
+use crate::data::protocol::{source_normals, split_target};
+use crate::data::{Domain, ImageSet};
+use crate::error::{IradError, Result};
+use crate::fsutil::write_atomic;
+use crate::model::IradConfig;
+use crate::score::{Networks, Scorer};
+use crate::train::{LossWeights, TrainConfig, Trainer, evaluate, fit_detector};
+
+#[derive(Parser, Debug)]
+#[command(name = "irad", version, about = "IRAD anomaly detection with domain adaptation: train natively, score anywhere")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train on source normals + a few target normals; write a model bundle.
+    Train(TrainArgs),
+    /// Evaluate a bundle: AUROC (anomaly = positive), JSON report and ROC curve.
+    Eval(EvalArgs),
+    /// Score image files with a bundle.
+    Score(ScoreArgs),
+    /// Show what a bundle holds.
+    Info {
+        /// Model bundle written by `irad train`.
+        bundle: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Backend {
+    /// burn's CPU backend (flex).
+    Cpu,
+    /// burn-wgpu (needs a build with `--features gpu` and a GPU or lavapipe).
+    Wgpu,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DeviceArgs {
+    /// Compute backend.
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    pub backend: Backend,
+}
+
+impl DeviceArgs {
+    pub fn device(&self) -> Result<Device> {
+        match self.backend {
+            Backend::Cpu => Ok(Device::flex()),
+            #[cfg(feature = "gpu")]
+            Backend::Wgpu => Ok(Device::wgpu(Default::default())),
+            #[cfg(not(feature = "gpu"))]
+            Backend::Wgpu => Err(IradError::Invalid("this irad was built without `--features gpu`; use --backend cpu".into())),
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TrainArgs {
+    /// Source domain: mnist, mnist-test, optdigits, fashion, fashion-test, or a folder DIR/<label>/*.png.
+    #[arg(long, default_value = "mnist")]
+    pub source: Domain,
+    /// Target domain (same forms as --source).
+    #[arg(long, default_value = "optdigits")]
+    pub target: Domain,
+    /// Label of the normal class (a digit for the built-in sets, a sub-folder name for folders).
+    #[arg(long, default_value = "0")]
+    pub normal_class: String,
+    /// Number of target normals used for training (n_t).
+    #[arg(long, default_value_t = 10)]
+    pub n_target: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 15)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 48)]
+    pub batch: usize,
+    #[arg(long, default_value_t = 1e-4)]
+    pub lr: f64,
+    /// Latent size L.
+    #[arg(long, default_value_t = 64)]
+    pub latent: usize,
+    /// Weight of the cycle (reconstruction) terms.
+    #[arg(long, default_value_t = 1.0)]
+    pub alpha: f32,
+    /// Weight of the disentanglement and similarity terms (the reference code uses 0).
+    #[arg(long, default_value_t = 0.5)]
+    pub beta: f32,
+    /// Weight of the latent domain-confusion terms (0 turns the latent critic off).
+    #[arg(long, default_value_t = 1.0)]
+    pub latent_weight: f32,
+    /// Leave out the random-style images x_rnd = G(z + E_sh(x_s)).
+    #[arg(long)]
+    pub no_random_style: bool,
+    /// Cap the steps per epoch (quick runs).
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Evaluate AUROC on the target test split after every epoch (AUROC-vs-epoch curve).
+    #[arg(long)]
+    pub eval_every_epoch: bool,
+    /// Where to write the bundle.
+    #[arg(long, short, default_value = "model.irad")]
+    pub out: PathBuf,
+    /// Checkpoint file (default: <out>.ckpt); written after every epoch and on Ctrl-C.
+    #[arg(long)]
+    pub checkpoint: Option<PathBuf>,
+    /// Continue from the checkpoint if it exists.
+    #[arg(long)]
+    pub resume: bool,
+    /// Write the evaluation report (JSON) and ROC curve (SVG) next to the bundle.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub report: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Model bundle.
+    pub bundle: PathBuf,
+    /// Evaluate on this whole set instead of the bundle's own target test split.
+    #[arg(long)]
+    pub target: Option<Domain>,
+    /// Normal class for --target (default: the bundle's).
+    #[arg(long)]
+    pub normal_class: Option<String>,
+    /// Directory for report.json and roc.svg.
+    #[arg(long, default_value = "eval")]
+    pub out_dir: PathBuf,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// Model bundle.
+    pub bundle: PathBuf,
+    /// Image files (PNG, JPEG, GIF, BMP, WebP).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write <name>.recon.png and <name>.residual.png (heatmap) here.
+    #[arg(long)]
+    pub images: Option<PathBuf>,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+}
+
+fn revision() -> String {
+    std::process::Command::new("git")
+        .args(["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn load_domain(d: &Domain, quiet: bool) -> Result<ImageSet> {
+    let t = Instant::now();
+    let set = d.load()?;
+    if !quiet {
+        eprintln!("loaded {d}: {} images in {:.1}s", set.len(), t.elapsed().as_secs_f64());
+    }
+    Ok(set)
+}
+
+/// Everything a finished training produces (used by the CLI and the experiment runner).
+pub struct TrainResult {
+    pub bundle: Bundle,
+    pub report: crate::train::EvalReport,
+    pub seconds_per_step: f64,
+    pub epoch_evals: Vec<Option<f64>>,
+    pub interrupted: bool,
+}
+
+/// Train → fit detector → evaluate on the target test split → bundle.
+pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult> {
+    let device = a.device.device()?;
+    let source_all = load_domain(&a.source, a.quiet)?;
+    let target_all = load_domain(&a.target, a.quiet)?;
+    let source = source_all.subset(&source_normals(&source_all, &a.normal_class)?);
+    let split = split_target(&target_all, &a.normal_class, a.n_target, a.seed)?;
+    let target = target_all.subset(&split.train);
+    let test = target_all.subset(&split.test);
+    let config = TrainConfig {
+        model: IradConfig { latent: a.latent, ..Default::default() },
+        weights: LossWeights { alpha: a.alpha, beta: a.beta, latent: a.latent_weight, random_style: !a.no_random_style },
+        lr: a.lr,
+        batch: a.batch,
+        epochs: a.epochs,
+        seed: a.seed,
+        max_steps_per_epoch: a.max_steps,
+    };
+    let inference = device.clone();
+    let trainer = Trainer {
+        config: config.clone(),
+        source: &source,
+        target: &target,
+        device: device.clone().autodiff(),
+        checkpoint: Some(a.checkpoint.clone().unwrap_or_else(|| a.out.with_extension("ckpt"))),
+        progress: !a.quiet,
+        stop,
+    };
+    if !a.quiet {
+        eprintln!(
+            "training on {} source normals (class {}) + {} target normals; {} epochs × {} steps",
+            source.len(),
+            a.normal_class,
+            target.len(),
+            a.epochs,
+            trainer.steps_per_epoch()
+        );
+    }
+    let mut per_epoch = |_epoch: usize, nets: &crate::model::TrainingNets| -> Option<f64> {
+        if !a.eval_every_epoch {
+            return None;
+        }
+        let networks = Networks::new(nets.scoring().valid().to_device(&inference), a.latent, &inference);
+        let (scorer, _) = fit_detector(networks, &source, &target, a.seed);
+        Some(evaluate(&scorer, &test, &a.normal_class).auroc)
+    };
+    use burn::module::Module;
+    let outcome = trainer.run(a.resume, &mut per_epoch)?;
+    let networks = Networks::new(outcome.nets.scoring().valid().to_device(&inference), a.latent, &inference);
+    let (scorer, calibration) = fit_detector(networks, &source, &target, a.seed);
+    let report = evaluate(&scorer, &test, &a.normal_class);
+    let mut provenance = Provenance {
+        source: a.source.to_string(),
+        target: a.target.to_string(),
+        normal_class: a.normal_class.clone(),
+        seed: a.seed,
+        n_target: a.n_target,
+        epochs: outcome.history.len(),
+        revision: revision(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        ..Default::default()
+    };
+    provenance.training.insert("config".into(), serde_json::to_value(&config).unwrap_or_default());
+    provenance.metrics.insert("auroc".into(), report.auroc);
+    provenance.metrics.insert("auroc_residual".into(), report.auroc_residual);
+    provenance.metrics.insert("seconds_per_step".into(), outcome.seconds_per_step);
+    let meta = BundleMeta { config: config.model, input: InputSpec::default(), calibration, provenance };
+    let bundle = Bundle::new(meta, scorer.detector.clone(), scorer.networks.nets.clone())?;
+    Ok(TrainResult {
+        bundle,
+        report,
+        seconds_per_step: outcome.seconds_per_step,
+        epoch_evals: outcome.evals,
+        interrupted: outcome.interrupted,
+    })
+}
+
+fn write_report(dir: &Path, title: &str, report: &crate::train::EvalReport) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| IradError::io(format!("creating {}", dir.display()), e))?;
+    let json = serde_json::to_vec_pretty(report).expect("report serialises");
+    write_atomic(&dir.join("report.json"), &json)?;
+    plot::roc_svg(&dir.join("roc.svg"), title, &[(format!("AUROC {:.3}", report.auroc), &report.roc)])
+}
+
+fn print_report(r: &crate::train::EvalReport) {
+    println!(
+        "AUROC {:.4} (residual score {:.4}) on {} normal + {} anomalous images; at the calibrated threshold {:.1}% of normals pass, {:.1}% of anomalies are flagged",
+        r.auroc,
+        r.auroc_residual,
+        r.n_normal,
+        r.n_anomalous,
+        100.0 * r.normal_accepted,
+        100.0 * r.anomalies_flagged
+    );
+    let per: Vec<String> = r.per_label.iter().map(|(k, v)| format!("{k}: {v:.3}")).collect();
+    println!("per anomalous class: {}", per.join("  "));
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Train(a) => {
+            let stop = Arc::new(AtomicBool::new(false));
+            let s = stop.clone();
+            let _ = ctrlc::set_handler(move || {
+                eprintln!("\nstopping after this step; the checkpoint will be kept (rerun with --resume)");
+                s.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            let t = Instant::now();
+            let r = train_bundle(&a, stop)?;
+            if r.interrupted {
+                eprintln!("interrupted: no bundle written; continue with the same command plus --resume");
+                return Ok(130);
+            }
+            r.bundle.write(&a.out)?;
+            let dir = a.out.with_extension("report");
+            if a.report {
+                write_report(&dir, &format!("{} → {}, normal class {}", a.source, a.target, a.normal_class), &r.report)?;
+            }
+            print_report(&r.report);
+            if a.eval_every_epoch {
+                let curve: Vec<String> = r.epoch_evals.iter().map(|v| v.map_or("-".into(), |v| format!("{v:.3}"))).collect();
+                println!("AUROC by epoch: {}", curve.join(" "));
+            }
+            println!(
+                "wrote {} ({:.1} MB) in {:.0}s, {:.3}s per step{}",
+                a.out.display(),
+                std::fs::metadata(&a.out).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0),
+                t.elapsed().as_secs_f64(),
+                r.seconds_per_step,
+                if a.report { format!("; report in {}", dir.display()) } else { String::new() }
+            );
+            Ok(0)
+        }
+        Command::Eval(a) => {
+            let bundle = Bundle::read(&a.bundle)?;
+            let device = a.device.device()?;
+            let scorer = Scorer::new(&bundle, &device)?;
+            let p = &bundle.meta.provenance;
+            let normal = a.normal_class.clone().unwrap_or_else(|| p.normal_class.clone());
+            let (set, what) = match &a.target {
+                Some(d) => (load_domain(d, false)?, format!("all of {d}")),
+                None => {
+                    let d: Domain = p.target.parse().map_err(|e: String| {
+                        IradError::Invalid(format!("the bundle's target `{}` cannot be loaded here ({e}); pass --target", p.target))
+                    })?;
+                    let all = load_domain(&d, false)?;
+                    let split = split_target(&all, &p.normal_class, p.n_target, p.seed)?;
+                    (all.subset(&split.test), format!("the {d} test split (seed {}, n_t {})", p.seed, p.n_target))
+                }
+            };
+            eprintln!("evaluating on {what}, normal class {normal}");
+            let report = evaluate(&scorer, &set, &normal);
+            write_report(&a.out_dir, &format!("{} (normal {normal})", a.bundle.display()), &report)?;
+            print_report(&report);
+            println!("wrote {0}/report.json and {0}/roc.svg", a.out_dir.display());
+            Ok(0)
+        }
+        Command::Score(a) => score_files(&a),
+        Command::Info { bundle } => {
+            let b = Bundle::read(&bundle)?;
+            println!("{}", serde_json::to_string_pretty(&b.meta).expect("meta serialises"));
+            println!("detector: {}; weights: {:.1} MB", b.detector.name(), b.weights_len() as f64 / 1e6);
+            Ok(0)
+        }
+    }
+}
+
+fn score_files(a: &ScoreArgs) -> Result<i32> {
+    let bundle = Bundle::read(&a.bundle)?;
+    let device = a.device.device()?;
+    let scorer = Scorer::new(&bundle, &device)?;
+    let mut good: Vec<(PathBuf, Vec<f32>)> = vec![];
+    let mut failed = 0;
+    for f in &a.files {
+        let res = std::fs::read(f)
+            .map_err(|e| IradError::io(format!("reading {}", f.display()), e))
+            .and_then(|b| crate::preprocess::preprocess_bytes(&b, &f.display().to_string()));
+        match res {
+            Ok(px) => good.push((f.clone(), px)),
+            Err(e) => {
+                failed += 1;
+                if a.json {
+                    println!("{}", serde_json::json!({"file": f.display().to_string(), "error": e.to_string()}));
+                } else {
+                    eprintln!("skipped: {e}");
+                }
+            }
+        }
+    }
+    if let Some(dir) = &a.images {
+        std::fs::create_dir_all(dir).map_err(|e| IradError::io(format!("creating {}", dir.display()), e))?;
+    }
+    if !a.json && !good.is_empty() {
+        println!("{:<40} {:>8} {:>9}  verdict", "file", "score", "threshold");
+    }
+    for chunk in good.chunks(64) {
+        let images: Vec<f32> = chunk.iter().flat_map(|(_, px)| px.iter().copied()).collect();
+        for ((path, _), s) in chunk.iter().zip(scorer.score(&images)) {
+            if let Some(dir) = &a.images {
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "image".into());
+                plot::save_map(&dir.join(format!("{stem}.recon.png")), &s.reconstruction, 8, false)?;
+                plot::save_map(&dir.join(format!("{stem}.residual.png")), &s.residual, 8, true)?;
+            }
+            if a.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"file": path.display().to_string(), "score": s.score, "threshold": s.threshold,
+                        "isAnomaly": s.is_anomaly, "residualScore": s.residual_score})
+                );
+            } else {
+                println!(
+                    "{:<40} {:>8.5} {:>9.5}  {}",
+                    path.display(),
+                    s.score,
+                    s.threshold,
+                    if s.is_anomaly { "ANOMALY" } else { "normal" }
+                );
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} files could not be scored", a.files.len());
+        return Ok(1);
+    }
+    Ok(0)
+}

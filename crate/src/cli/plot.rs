@@ -1,0 +1,73 @@
+//! Pictures: ROC curves (SVG, plotters) and reconstruction / residual heatmap PNGs.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use crate::error::{IradError, Result};
+use crate::metrics::RocPoint;
+use crate::model::IMAGE_SIZE;
+
+/// Draw one or more ROC curves with the chance diagonal.
+pub fn roc_svg(path: &Path, title: &str, curves: &[(String, &[RocPoint])]) -> Result<()> {
+    let err = |e: String| IradError::Invalid(format!("drawing {}: {e}", path.display()));
+    let root = SVGBackend::new(path, (560, 520)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)
+        .map_err(|e| err(e.to_string()))?;
+    chart
+        .configure_mesh()
+        .x_desc("false positive rate (normals flagged)")
+        .y_desc("true positive rate (anomalies flagged)")
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    chart
+        .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.3)))
+        .map_err(|e| err(e.to_string()))?;
+    for (i, (label, pts)) in curves.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(LineSeries::new(pts.iter().map(|p| (p.fpr, p.tpr)), color.stroke_width(2)))
+            .map_err(|e| err(e.to_string()))?
+            .label(label.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    root.present().map_err(|e| err(e.to_string()))
+}
+
+/// A perceptual dark→bright ramp (black, purple, orange, yellow-white) for residuals in [0, 1].
+pub fn heat(v: f32) -> [u8; 3] {
+    const STOPS: [[f32; 3]; 5] = [[0.0, 0.0, 0.02], [0.34, 0.06, 0.43], [0.73, 0.21, 0.33], [0.98, 0.55, 0.04], [0.99, 1.0, 0.64]];
+    let x = v.clamp(0.0, 1.0) * (STOPS.len() - 1) as f32;
+    let i = (x.floor() as usize).min(STOPS.len() - 2);
+    let t = x - i as f32;
+    let c = |k: usize| ((STOPS[i][k] * (1.0 - t) + STOPS[i + 1][k] * t) * 255.0).round() as u8;
+    [c(0), c(1), c(2)]
+}
+
+/// Save a 32×32 map (values in [0, 1]) as a PNG upscaled `scale`×, gray or heat-mapped.
+pub fn save_map(path: &Path, values: &[f32], scale: u32, heatmap: bool) -> Result<()> {
+    let side = IMAGE_SIZE as u32;
+    let img = image::RgbImage::from_fn(side * scale, side * scale, |x, y| {
+        let v = values[((y / scale) * side + x / scale) as usize];
+        if heatmap {
+            image::Rgb(heat(v))
+        } else {
+            let g = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+            image::Rgb([g, g, g])
+        }
+    });
+    img.save(path).map_err(|e| IradError::Invalid(format!("writing {}: {e}", path.display())))
+}

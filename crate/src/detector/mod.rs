@@ -1,0 +1,71 @@
+//! Detectors fitted on shared-encoder features. Scores are "higher = more anomalous".
+//! Pure Rust, serialisable, and compiled into the wasm build as well.
+
+mod iforest;
+
+pub use iforest::{IsolationForest, IsolationForestConfig};
+
+use serde::{Deserialize, Serialize};
+
+/// A row-major matrix of features: `n` rows of `dim` values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    pub dim: usize,
+    pub data: Vec<f32>,
+}
+
+impl Features {
+    pub fn new(dim: usize, data: Vec<f32>) -> Self {
+        assert!(dim > 0 && data.len() % dim == 0, "features: {} values is not a multiple of {dim}", data.len());
+        Self { dim, data }
+    }
+    pub fn len(&self) -> usize {
+        self.data.len() / self.dim
+    }
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+    /// Rows picked by index, in that order (repeats allowed: oversampling).
+    pub fn select(&self, idx: &[usize]) -> Features {
+        let mut data = Vec::with_capacity(idx.len() * self.dim);
+        for &i in idx {
+            data.extend_from_slice(self.row(i));
+        }
+        Features { dim: self.dim, data }
+    }
+    pub fn concat(mut self, other: &Features) -> Features {
+        assert_eq!(self.dim, other.dim);
+        self.data.extend_from_slice(&other.data);
+        self
+    }
+}
+
+/// The fitted detector stored in a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Detector {
+    IsolationForest(IsolationForest),
+}
+
+impl Detector {
+    /// Anomaly score per row (higher = more anomalous).
+    pub fn score(&self, x: &Features) -> Vec<f32> {
+        match self {
+            Detector::IsolationForest(f) => f.anomaly_scores(x),
+        }
+    }
+    /// Feature dimension the detector was fitted on.
+    pub fn dim(&self) -> usize {
+        match self {
+            Detector::IsolationForest(f) => f.dim,
+        }
+    }
+    pub fn name(&self) -> &'static str {
+        match self {
+            Detector::IsolationForest(_) => "isolation-forest",
+        }
+    }
+}

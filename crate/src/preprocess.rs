@@ -1,0 +1,139 @@
+//! The one preprocessing path: decoded pixels → 1×32×32 in [-1, 1]. Used by dataset loaders,
+//! the CLI and the browser, so every score sees identical inputs.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+
+use crate::error::{IradError, Result};
+use crate::model::{IMAGE_PIXELS, IMAGE_SIZE};
+
+/// Images larger than this on either side are refused from their header, before decoding.
+pub const MAX_SIDE: u32 = 8192;
+/// Decoder allocation ceiling (bytes).
+const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+
+/// Bilinear resize with half-pixel centres (OpenCV INTER_LINEAR / torch `align_corners=False`),
+/// no antialiasing, clamped at the edges. `src` is row-major `w×h` grayscale.
+pub fn resize_bilinear(src: &[f32], w: usize, h: usize, ow: usize, oh: usize) -> Vec<f32> {
+    assert_eq!(src.len(), w * h, "resize_bilinear: pixel count does not match {w}x{h}");
+    let axis = |o: usize, n: usize, on: usize| -> (usize, usize, f32) {
+        let s = ((o as f32 + 0.5) * n as f32 / on as f32 - 0.5).max(0.0);
+        let i0 = (s.floor() as usize).min(n - 1);
+        let i1 = (i0 + 1).min(n - 1);
+        (i0, i1, s - i0 as f32)
+    };
+    let xs: Vec<_> = (0..ow).map(|x| axis(x, w, ow)).collect();
+    let mut out = Vec::with_capacity(ow * oh);
+    for y in 0..oh {
+        let (y0, y1, fy) = axis(y, h, oh);
+        for &(x0, x1, fx) in &xs {
+            let top = src[y0 * w + x0] * (1.0 - fx) + src[y0 * w + x1] * fx;
+            let bot = src[y1 * w + x0] * (1.0 - fx) + src[y1 * w + x1] * fx;
+            out.push(top * (1.0 - fy) + bot * fy);
+        }
+    }
+    out
+}
+
+/// Grayscale pixels in [0, 1] (row-major `w×h`) → the network input: 32×32, mapped to [-1, 1].
+pub fn prepare_gray(pixels01: &[f32], w: usize, h: usize) -> Vec<f32> {
+    let resized = if w == IMAGE_SIZE && h == IMAGE_SIZE {
+        pixels01.to_vec()
+    } else {
+        resize_bilinear(pixels01, w, h, IMAGE_SIZE, IMAGE_SIZE)
+    };
+    debug_assert_eq!(resized.len(), IMAGE_PIXELS);
+    resized.into_iter().map(|v| v.clamp(0.0, 1.0) * 2.0 - 1.0).collect()
+}
+
+/// Decoded image → grayscale [0, 1], alpha composited onto black (digits are light on dark).
+pub fn to_gray01(img: &DynamicImage) -> (Vec<f32>, usize, usize) {
+    let rgba = img.to_rgba32f();
+    let (w, h) = rgba.dimensions();
+    let px = rgba
+        .pixels()
+        .map(|p| {
+            let [r, g, b, a] = p.0;
+            // Rec. 709 luma, as image's own grayscale conversion.
+            (0.2126 * r + 0.7152 * g + 0.0722 * b) * a
+        })
+        .collect();
+    (px, w as usize, h as usize)
+}
+
+/// Encoded bytes (PNG, JPEG, GIF, BMP, WebP) → network input. `name` only labels errors.
+/// Oversized images are refused from the header alone, before any pixel is decoded.
+pub fn decode(bytes: &[u8], name: &str) -> Result<DynamicImage> {
+    let err = |reason: String| IradError::Image { name: name.to_string(), reason };
+    if bytes.is_empty() {
+        return Err(err("the file is empty (0 bytes)".into()));
+    }
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| err(e.to_string()))?;
+    if reader.format().is_none() {
+        return Err(err("not a recognised image format (expected PNG, JPEG, GIF, BMP or WebP)".into()));
+    }
+    let mut decoder = reader.into_decoder().map_err(|e| err(e.to_string()))?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 {
+        return Err(err(format!("image has no pixels ({w}×{h})")));
+    }
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(err(format!(
+            "image is {w}×{h}; at most {MAX_SIDE}×{MAX_SIDE} is accepted (it is shrunk to 32×32 anyway)"
+        )));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    decoder.set_limits(limits).map_err(|e| err(e.to_string()))?;
+    DynamicImage::from_decoder(decoder).map_err(|e| err(e.to_string()))
+}
+
+/// Encoded bytes → network input (1024 values in [-1, 1]).
+pub fn preprocess_bytes(bytes: &[u8], name: &str) -> Result<Vec<f32>> {
+    let img = decode(bytes, name)?;
+    let (px, w, h) = to_gray01(&img);
+    Ok(prepare_gray(&px, w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resize_identity_and_constant() {
+        let src: Vec<f32> = (0..16).map(|i| i as f32).collect();
+        assert_eq!(resize_bilinear(&src, 4, 4, 4, 4), src);
+        let c = vec![0.25; 8 * 8];
+        assert!(resize_bilinear(&c, 8, 8, 32, 32).iter().all(|&v| (v - 0.25).abs() < 1e-6));
+    }
+
+    #[test]
+    fn resize_matches_half_pixel_rule() {
+        // 2 → 4 upscale of [0, 1]: OpenCV INTER_LINEAR gives [0, 0.25, 0.75, 1].
+        let out = resize_bilinear(&[0.0, 1.0], 2, 1, 4, 1);
+        let want = [0.0, 0.25, 0.75, 1.0];
+        for (a, b) in out.iter().zip(want) {
+            assert!((a - b).abs() < 1e-6, "{out:?}");
+        }
+    }
+
+    #[test]
+    fn prepare_maps_to_minus_one_one() {
+        let out = prepare_gray(&vec![1.0; 28 * 28], 28, 28);
+        assert_eq!(out.len(), IMAGE_PIXELS);
+        assert!(out.iter().all(|&v| (v - 1.0).abs() < 1e-6));
+    }
+
+    #[test]
+    fn decode_refuses_empty_and_garbage() {
+        let e = preprocess_bytes(&[], "empty.png").unwrap_err().to_string();
+        assert!(e.contains("empty.png") && e.contains("empty"), "{e}");
+        let e = preprocess_bytes(b"hello world, not an image", "notes.txt").unwrap_err().to_string();
+        assert!(e.contains("notes.txt"), "{e}");
+    }
+}
