@@ -169,7 +169,7 @@ mod tests {
         let f = IsolationForest::fit(&x, &IsolationForestConfig::default());
         let probe = Features::new(4, vec![0.0, 0.0, 0.0, 0.0, 5.0, -5.0, 5.0, -5.0]);
         let s = f.anomaly_scores(&probe);
-        assert!(s[1] > s[0] + 0.2, "{s:?}");
+        assert!(s[1] > s[0] + 0.15, "{s:?}");
         assert!(s.iter().all(|&v| v > 0.0 && v <= 1.0));
     }
 

@@ -43,7 +43,9 @@ pub fn save(path: &Path, state: &LoopState, nets: &TrainingNets, opt: &Optimizer
     let err = |r: String| IradError::Checkpoint { path: path.display().to_string(), reason: r };
     let mut out = MAGIC.to_vec();
     section(&mut out, &serde_json::to_vec(state).map_err(|e| err(e.to_string()))?);
-    let rec = nets.clone().into_record().into_bytes().map_err(|e| err(format!("{e:?}")))?;
+    // `valid()` first: BatchNorm running statistics hold their newest update in a per-thread
+    // buffer until synced, and a record taken without syncing would be one update behind.
+    let rec = nets.valid().into_record().into_bytes().map_err(|e| err(format!("{e:?}")))?;
     section(&mut out, &rec);
     for o in opt.all() {
         section(&mut out, &o.into_bytes().map_err(|e| err(format!("{e:?}")))?);

@@ -180,10 +180,12 @@ mod tests {
 
     #[test]
     fn cos_frobenius_matches_hand_computation() {
-        // Orthogonal rows → 0; identical unit rows (2 of them) → ‖[[1,0],[0,1]]‖_F = √2.
+        // Every row of one orthogonal to every row of the other → 0.
+        let a = Tensor::<2>::from_floats([[1.0, 0.0], [2.0, 0.0]], &dev());
+        let b = Tensor::<2>::from_floats([[0.0, 3.0], [0.0, -4.0]], &dev());
+        assert!(scalar(cos_frobenius(a, b)).abs() < 1e-4);
+        // Orthonormal rows against themselves → ‖I₂‖_F = √2.
         let a = Tensor::<2>::from_floats([[1.0, 0.0], [0.0, 2.0]], &dev());
-        let b = Tensor::<2>::from_floats([[0.0, 3.0], [4.0, 0.0]], &dev());
-        assert!(scalar(cos_frobenius(a.clone(), b)).abs() < 1e-4);
         assert!((scalar(cos_frobenius(a.clone(), a)) - 2f32.sqrt()).abs() < 1e-5);
         // [[1,0]] vs [[1,1]]: cos = 1/√2.
         let a = Tensor::<2>::from_floats([[1.0, 0.0]], &dev());
