@@ -19,6 +19,9 @@ pub mod train;
 #[cfg(feature = "native")]
 pub mod cli;
 
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
 pub use bundle::Bundle;
 pub use error::{IradError, Result};
 pub use score::{ImageScore, Scorer};

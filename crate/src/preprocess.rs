@@ -75,6 +75,9 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<DynamicImage> {
     if reader.format().is_none() {
         return Err(err("not a recognised image format (expected PNG, JPEG, GIF, BMP or WebP)".into()));
     }
+    if reader.format() == Some(image::ImageFormat::Gif) {
+        refuse_animation(bytes).map_err(err)?;
+    }
     let mut decoder = reader.into_decoder().map_err(|e| err(e.to_string()))?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
@@ -91,6 +94,17 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<DynamicImage> {
     limits.max_alloc = Some(MAX_ALLOC);
     decoder.set_limits(limits).map_err(|e| err(e.to_string()))?;
     DynamicImage::from_decoder(decoder).map_err(|e| err(e.to_string()))
+}
+
+/// An animated GIF has no single image to score: refuse it rather than silently pick a frame.
+fn refuse_animation(bytes: &[u8]) -> std::result::Result<(), String> {
+    use image::AnimationDecoder;
+    let dec = image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let frames = dec.into_frames().take(2).count();
+    if frames > 1 {
+        return Err("animated GIF (several frames); export the one frame to score as PNG".into());
+    }
+    Ok(())
 }
 
 /// Encoded bytes → network input (1024 values in [-1, 1]).
@@ -135,5 +149,60 @@ mod tests {
         assert!(e.contains("empty.png") && e.contains("empty"), "{e}");
         let e = preprocess_bytes(b"hello world, not an image", "notes.txt").unwrap_err().to_string();
         assert!(e.contains("notes.txt"), "{e}");
+    }
+
+    fn encode(img: image::DynamicImage, fmt: image::ImageFormat) -> Vec<u8> {
+        let mut out = Cursor::new(vec![]);
+        img.write_to(&mut out, fmt).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn sixteen_bit_png_is_scored_like_eight_bit() {
+        let g8 = image::GrayImage::from_fn(20, 20, |x, y| image::Luma([(x * 12 + y) as u8]));
+        let g16 = image::ImageBuffer::<image::Luma<u16>, _>::from_fn(20, 20, |x, y| image::Luma([(x * 12 + y) as u16 * 257]));
+        let a = preprocess_bytes(&encode(g8.into(), image::ImageFormat::Png), "8.png").unwrap();
+        let b = preprocess_bytes(&encode(g16.into(), image::ImageFormat::Png), "16.png").unwrap();
+        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-5));
+    }
+
+    #[test]
+    fn animated_gif_is_refused_single_frame_gif_is_not() {
+        let frame = |k: u8| image::Frame::new(image::RgbaImage::from_fn(8, 8, |x, _| image::Rgba([x as u8 * 30, k, 0, 255])));
+        let mut anim = vec![];
+        {
+            let mut enc = image::codecs::gif::GifEncoder::new(&mut anim);
+            enc.encode_frames([frame(0), frame(99)]).unwrap();
+        }
+        let e = preprocess_bytes(&anim, "spin.gif").unwrap_err().to_string();
+        assert!(e.contains("spin.gif") && e.contains("animated"), "{e}");
+        let mut one = vec![];
+        image::codecs::gif::GifEncoder::new(&mut one).encode_frames([frame(0)]).unwrap();
+        assert!(preprocess_bytes(&one, "still.gif").is_ok());
+    }
+
+    #[test]
+    fn huge_dimensions_are_refused_from_the_header() {
+        // 20000×20000 8-bit gray PNG header; the pixel data is absent and never read.
+        let img = image::GrayImage::new(1, 1);
+        let mut png = encode(img.into(), image::ImageFormat::Png);
+        png[16..20].copy_from_slice(&20000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&20000u32.to_be_bytes());
+        // Fix the IHDR CRC so the header itself is valid.
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let e = preprocess_bytes(&png, "huge.png").unwrap_err().to_string();
+        assert!(e.contains("20000×20000") && e.contains("at most"), "{e}");
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
     }
 }

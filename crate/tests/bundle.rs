@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The model bundle: round trip, and every way a file can be wrong.
 
 use burn::prelude::*;

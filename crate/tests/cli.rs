@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The `irad` binary end to end: train → eval → score, and its errors on bad input.
 
 use std::path::Path;

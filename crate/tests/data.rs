@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Real datasets (fetched by `scripts/fetch-data.sh`) and the digits protocol.
 
 use irad::data::protocol::{source_normals, split_target};

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The Isolation Forest against scikit-learn on a committed fixture
 //! (made by `scripts/make_iforest_fixture.py`).
 

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Networks, gradients and the update order.
 
 use burn::module::{Module, ModuleVisitor, Param};

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Short real trainings: the loop learns, is reproducible, and resumes exactly.
 
 use std::sync::Arc;

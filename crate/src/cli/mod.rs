@@ -34,6 +34,10 @@ pub enum Command {
     Eval(EvalArgs),
     /// Score image files with a bundle.
     Score(ScoreArgs),
+    /// Write sample target-domain images (normal and anomalous) as PNGs, from the held-out split.
+    Samples(SamplesArgs),
+    /// Measure training-step time and native scoring throughput; prints a Markdown table.
+    Bench(BenchArgs),
     /// Show what a bundle holds.
     Info {
         /// Model bundle written by `irad train`.
@@ -162,6 +166,43 @@ pub struct ScoreArgs {
     pub json: bool,
     #[command(flatten)]
     pub device: DeviceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Timed training steps (after warm-up).
+    #[arg(long, default_value_t = 20)]
+    pub steps: usize,
+    #[arg(long, default_value_t = 3)]
+    pub warmup: usize,
+    #[arg(long, default_value_t = 48)]
+    pub batch: usize,
+    #[arg(long, default_value_t = 64)]
+    pub latent: usize,
+    /// Bundle to time scoring with (batches of 1, 16, 128).
+    #[arg(long, default_value = "models/default.irad")]
+    pub bundle: PathBuf,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SamplesArgs {
+    /// Dataset to draw from (held-out images: the target test split for seed/n_t below).
+    #[arg(long, default_value = "optdigits")]
+    pub target: Domain,
+    #[arg(long, default_value = "0")]
+    pub normal_class: String,
+    #[arg(long, default_value_t = 10)]
+    pub n_target: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Images per group (normal; anomalous, spread over the other classes).
+    #[arg(long, default_value_t = 6)]
+    pub count: usize,
+    /// Output folder; gets normal/ and anomaly/ sub-folders.
+    #[arg(long, default_value = "web/samples")]
+    pub out: PathBuf,
 }
 
 fn revision() -> String {
@@ -350,6 +391,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Score(a) => score_files(&a),
+        Command::Samples(a) => write_samples(&a),
+        Command::Bench(a) => bench(&a),
         Command::Info { bundle } => {
             let b = Bundle::read(&bundle)?;
             println!("{}", serde_json::to_string_pretty(&b.meta).expect("meta serialises"));
@@ -415,6 +458,111 @@ fn score_files(a: &ScoreArgs) -> Result<i32> {
     if failed > 0 {
         eprintln!("{failed} of {} files could not be scored", a.files.len());
         return Ok(1);
+    }
+    Ok(0)
+}
+
+/// Held-out target images as 32×32 PNGs (exactly the network's input grid, so nothing is lost).
+fn write_samples(a: &SamplesArgs) -> Result<i32> {
+    let all = load_domain(&a.target, true)?;
+    let split = split_target(&all, &a.normal_class, a.n_target, a.seed)?;
+    let normal: Vec<usize> = split.test.iter().copied().filter(|&i| all.labels[i] == a.normal_class).take(a.count).collect();
+    // Anomalies: round-robin over the other labels, so every class shows up.
+    let mut labels: Vec<String> = all.labels.iter().filter(|l| **l != a.normal_class).cloned().collect();
+    labels.sort();
+    labels.dedup();
+    let mut anomalies = vec![];
+    let mut k = 0;
+    while anomalies.len() < a.count && !labels.is_empty() {
+        let l = &labels[k % labels.len()];
+        if let Some(&i) = split.test.iter().find(|&&i| &all.labels[i] == l && !anomalies.contains(&i)) {
+            anomalies.push(i);
+        }
+        k += 1;
+        if k > a.count * labels.len() {
+            break;
+        }
+    }
+    let mut index = vec![];
+    for (group, rows) in [("normal", &normal), ("anomaly", &anomalies)] {
+        let dir = a.out.join(group);
+        std::fs::create_dir_all(&dir).map_err(|e| IradError::io(format!("creating {}", dir.display()), e))?;
+        for &i in rows.iter() {
+            let px = all.image(i);
+            let img = image::GrayImage::from_fn(32, 32, |x, y| {
+                image::Luma([(((px[(y * 32 + x) as usize] + 1.0) / 2.0).clamp(0.0, 1.0) * 255.0).round() as u8])
+            });
+            let path = dir.join(format!("{}-digit{}-row{i}.png", a.target, all.labels[i]));
+            img.save(&path).map_err(|e| IradError::Invalid(format!("writing {}: {e}", path.display())))?;
+            index.push(format!("{group}/{}", path.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    // A static page cannot list folders: it reads this index.
+    write_atomic(&a.out.join("index.json"), &serde_json::to_vec_pretty(&index).expect("index serialises"))?;
+    println!("wrote {} normal and {} anomalous images to {}", normal.len(), anomalies.len(), a.out.display());
+    Ok(0)
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Training-step and scoring speed on this machine (the numbers behind results/speed.md).
+fn bench(a: &BenchArgs) -> Result<i32> {
+    use crate::model::TrainingNets;
+    use crate::train::step::{Optimizers, train_step};
+    let device = a.device.device()?;
+    let ad = device.clone().autodiff();
+    let mnist = load_domain(&Domain::Mnist, true)?;
+    let src = mnist.subset(&source_normals(&mnist, "0")?);
+    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+    ad.seed(0);
+    let mut nets = TrainingNets::new(&IradConfig { latent: a.latent, ..Default::default() }, &ad);
+    let mut opt = Optimizers::adam();
+    let weights = LossWeights::default();
+    let mut times = vec![];
+    for s in 0..a.warmup + a.steps {
+        let idx: Vec<usize> = (s * a.batch..(s + 1) * a.batch).map(|i| i % src.len()).collect();
+        let xs = Networks::batch_tensor(&src.subset(&idx).images, &ad);
+        let xt = Networks::batch_tensor(&src.subset(&idx).images, &ad);
+        let t = Instant::now();
+        let (n, _) = train_step(nets, &mut opt, xs, xt, &weights, 1e-4);
+        nets = n;
+        if s >= a.warmup {
+            times.push(t.elapsed().as_secs_f64());
+        }
+    }
+    let step = median(times.clone());
+    let steps_per_epoch = src.len().div_ceil(a.batch);
+    println!("| what | value |\n|---|---|");
+    println!("| backend / threads | {:?} / {threads} |", a.device.backend);
+    println!("| training step (batch {}, L = {}), median of {} | {:.3} s |", a.batch, a.latent, a.steps, step);
+    println!("| training step, mean | {:.3} s |", times.iter().sum::<f64>() / times.len() as f64);
+    println!("| one epoch (MNIST class 0: {} steps), estimated | {:.0} s |", steps_per_epoch, step * steps_per_epoch as f64);
+    println!("| peak memory (training) | {:.0} MB |", peak_rss_mb());
+    if a.bundle.exists() {
+        let bundle = Bundle::read(&a.bundle)?;
+        let scorer = Scorer::new(&bundle, &device)?;
+        for b in [1usize, 16, 128] {
+            let idx: Vec<usize> = (0..b).collect();
+            let imgs = src.subset(&idx).images;
+            let _ = scorer.score(&imgs);
+            let reps = (256 / b).max(3);
+            let t = Instant::now();
+            for _ in 0..reps {
+                let _ = scorer.score(&imgs);
+            }
+            let per = t.elapsed().as_secs_f64() / (reps * b) as f64;
+            println!("| native scoring, batch {b} | {:.0} images/s |", 1.0 / per);
+        }
     }
     Ok(0)
 }

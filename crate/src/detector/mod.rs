@@ -69,3 +69,18 @@ impl Detector {
         }
     }
 }
+
+/// Quantile of the adaptation normals' scores used as the new threshold. With a handful of
+/// images, the largest normal score is the only honest bound; a small margin keeps it.
+pub const ADAPT_QUANTILE: f64 = 1.0;
+
+/// Fit a fresh Isolation Forest on `normals` (shared features of a user's own normal images)
+/// and return it with a threshold at `quantile` of their scores (+2% margin of the score range).
+pub fn refit(normals: &Features, quantile: f64) -> (Detector, f32) {
+    let forest = IsolationForest::fit(normals, &IsolationForestConfig::default());
+    let mut scores = forest.anomaly_scores(normals);
+    scores.sort_by(f32::total_cmp);
+    let pos = ((scores.len() - 1) as f64 * quantile).round() as usize;
+    let threshold = scores[pos] + 0.02 * (scores[scores.len() - 1] - scores[0]).max(0.01);
+    (Detector::IsolationForest(forest), threshold)
+}
