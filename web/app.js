@@ -124,8 +124,17 @@ function auroc(items) {
   for (const p of pos) for (const n of neg) u += p.result.score > n.result.score ? 1 : p.result.score === n.result.score ? 0.5 : 0;
   return u / (pos.length * neg.length);
 }
+function fitSlider(scored) {
+  // The slider spans the scores actually seen (and the threshold), so every position matters.
+  const vals = [...scored.map((i) => i.result.score), state.threshold, state.calibrated];
+  const thr = $("thr");
+  thr.min = (Math.min(...vals) - 0.02).toFixed(4);
+  thr.max = (Math.max(...vals) + 0.02).toFixed(4);
+  thr.value = state.threshold;
+}
 function render() {
   const scored = state.items.filter((i) => i.result && i.result.ok);
+  fitSlider(scored);
   $("thrval").textContent = state.threshold.toFixed(4);
   const flagged = scored.filter(isAnomaly).length, bad = state.items.filter((i) => i.result && !i.result.ok).length;
   $("counts").textContent = scored.length

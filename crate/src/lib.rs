@@ -18,6 +18,8 @@ pub mod data;
 pub mod train;
 #[cfg(feature = "native")]
 pub mod cli;
+#[cfg(feature = "native")]
+pub mod experiment;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

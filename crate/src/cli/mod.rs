@@ -36,6 +36,8 @@ pub enum Command {
     Score(ScoreArgs),
     /// Write sample target-domain images (normal and anomalous) as PNGs, from the held-out split.
     Samples(SamplesArgs),
+    /// Run the protocol over classes × seeds × n_t (IRAD and raw-pixel baselines), resumably.
+    Experiment(ExperimentArgs),
     /// Measure training-step time and native scoring throughput; prints a Markdown table.
     Bench(BenchArgs),
     /// Show what a bundle holds.
@@ -166,6 +168,32 @@ pub struct ScoreArgs {
     pub json: bool,
     #[command(flatten)]
     pub device: DeviceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExperimentArgs {
+    /// Output folder: runs.jsonl (one line per finished cell), table.md, auroc_by_class.svg.
+    #[arg(long, default_value = "results/digits")]
+    pub dir: PathBuf,
+    /// Label for the IRAD runs in the table (use one per ablation).
+    #[arg(long, default_value = "irad")]
+    pub method: String,
+    /// Normal classes, comma-separated.
+    #[arg(long, default_value = "0,1,2,3,4,5,6,7,8,9", value_delimiter = ',')]
+    pub classes: Vec<String>,
+    #[arg(long, default_value = "0,1,2", value_delimiter = ',')]
+    pub seeds: Vec<u64>,
+    #[arg(long = "n-targets", default_value = "10", value_delimiter = ',')]
+    pub n_targets: Vec<usize>,
+    /// Also run the raw-pixel Isolation Forest baselines on the same splits.
+    #[arg(long)]
+    pub baselines: bool,
+    /// Skip IRAD training (baselines only).
+    #[arg(long)]
+    pub no_irad: bool,
+    /// Training settings for the IRAD runs (class, seed and n_t are set per cell).
+    #[command(flatten)]
+    pub train: TrainArgs,
 }
 
 #[derive(Args, Debug)]
@@ -393,6 +421,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Score(a) => score_files(&a),
         Command::Samples(a) => write_samples(&a),
         Command::Bench(a) => bench(&a),
+        Command::Experiment(a) => experiment(&a),
         Command::Info { bundle } => {
             let b = Bundle::read(&bundle)?;
             println!("{}", serde_json::to_string_pretty(&b.meta).expect("meta serialises"));
@@ -564,5 +593,62 @@ fn bench(a: &BenchArgs) -> Result<i32> {
             println!("| native scoring, batch {b} | {:.0} images/s |", 1.0 / per);
         }
     }
+    Ok(0)
+}
+
+fn experiment(a: &ExperimentArgs) -> Result<i32> {
+    use crate::experiment::{RunRecord, append_record, load_records, pending, raw_pixel_baselines, render_table};
+    std::fs::create_dir_all(&a.dir).map_err(|e| IradError::io(format!("creating {}", a.dir.display()), e))?;
+    let runs = a.dir.join("runs.jsonl");
+    let cells: Vec<(String, u64, usize)> = a
+        .n_targets
+        .iter()
+        .flat_map(|&n| a.seeds.iter().flat_map(move |&s| a.classes.iter().map(move |c| (c.clone(), s, n))))
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    let _ = ctrlc::set_handler(move || s.store(true, std::sync::atomic::Ordering::SeqCst));
+    if a.baselines {
+        let done = load_records(&runs)?;
+        let source_all = load_domain(&a.train.source, true)?;
+        let target_all = load_domain(&a.train.target, true)?;
+        for (class, seed, n_t) in pending(&done, "if-raw-target", &cells).into_iter().cloned() {
+            let t = Instant::now();
+            let source = source_all.subset(&source_normals(&source_all, &class)?);
+            let split = split_target(&target_all, &class, n_t, seed)?;
+            let (target, test) = (target_all.subset(&split.train), target_all.subset(&split.test));
+            for (method, auc) in raw_pixel_baselines(&source, &target, &test, &class, seed) {
+                let r = RunRecord { method, class: class.clone(), seed, n_t, auroc: auc, epoch_aurocs: vec![], seconds: t.elapsed().as_secs_f64() };
+                append_record(&runs, &r)?;
+            }
+            eprintln!("baselines class {class} seed {seed} n_t {n_t} done");
+        }
+    }
+    if !a.no_irad {
+        let done = load_records(&runs)?;
+        let todo: Vec<_> = pending(&done, &a.method, &cells).into_iter().cloned().collect();
+        eprintln!("{} IRAD runs to go ({} already done)", todo.len(), cells.len() - todo.len());
+        for (k, (class, seed, n_t)) in todo.iter().enumerate() {
+            let cell = a.dir.join(format!("{}-k{class}-s{seed}-nt{n_t}.irad", a.method));
+            let args = TrainArgs { normal_class: class.clone(), seed: *seed, n_target: *n_t, out: cell.clone(), report: false, ..a.train.clone() };
+            let t = Instant::now();
+            let r = train_bundle(&args, stop.clone())?;
+            if r.interrupted {
+                eprintln!("stopped; rerun the same command to continue");
+                return Ok(130);
+            }
+            let _ = std::fs::remove_file(cell.with_extension("ckpt"));
+            let secs = t.elapsed().as_secs_f64();
+            for (method, auc) in [(a.method.clone(), r.report.auroc), (format!("{}-residual", a.method), r.report.auroc_residual)] {
+                let rec = RunRecord { method, class: class.clone(), seed: *seed, n_t: *n_t, auroc: auc, epoch_aurocs: r.epoch_evals.clone(), seconds: secs };
+                append_record(&runs, &rec)?;
+            }
+            eprintln!("[{}/{}] {} class {class} seed {seed} n_t {n_t}: AUROC {:.4} ({secs:.0}s)", k + 1, todo.len(), a.method, r.report.auroc);
+        }
+    }
+    let records = load_records(&runs)?;
+    let table = render_table(&records);
+    write_atomic(&a.dir.join("table.md"), table.as_bytes())?;
+    println!("{table}");
     Ok(0)
 }

@@ -1,6 +1,6 @@
 //! JS values → bytes or preprocessed pixels, with errors that name the input.
 
-use js_sys::{ArrayBuffer, Reflect, Uint8Array, Uint8ClampedArray};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -54,8 +54,7 @@ pub async fn preprocess(v: &JsValue, index: usize) -> Result<Vec<f32>, String> {
         if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE {
             return Err(format!("{name}: ImageData of {w}×{h} is outside 1..={MAX_SIDE} pixels per side"));
         }
-        let rgba: Uint8ClampedArray = img.data().0.into();
-        let rgba = rgba.to_vec();
+        let rgba = img.data().0;
         let gray: Vec<f32> = rgba
             .chunks_exact(4)
             .map(|p| (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0 * (p[3] as f32 / 255.0))
