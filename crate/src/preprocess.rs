@@ -69,6 +69,10 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<DynamicImage> {
     if bytes.is_empty() {
         return Err(err("the file is empty (0 bytes)".into()));
     }
+    // PNG states its size in the first chunk: refuse giants even when nothing else is readable.
+    if let Some((w, h)) = png_dimensions(bytes) {
+        check_side(w, h).map_err(err)?;
+    }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| err(e.to_string()))?;
@@ -83,17 +87,29 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<DynamicImage> {
     if w == 0 || h == 0 {
         return Err(err(format!("image has no pixels ({w}×{h})")));
     }
-    if w > MAX_SIDE || h > MAX_SIDE {
-        return Err(err(format!(
-            "image is {w}×{h}; at most {MAX_SIDE}×{MAX_SIDE} is accepted (it is shrunk to 32×32 anyway)"
-        )));
-    }
+    check_side(w, h).map_err(err)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     decoder.set_limits(limits).map_err(|e| err(e.to_string()))?;
     DynamicImage::from_decoder(decoder).map_err(|e| err(e.to_string()))
+}
+
+fn check_side(w: u32, h: u32) -> std::result::Result<(), String> {
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(format!("image is {w}×{h}; at most {MAX_SIDE}×{MAX_SIDE} is accepted (it is shrunk to 32×32 anyway)"));
+    }
+    Ok(())
+}
+
+/// Width and height from a PNG's IHDR chunk, if `bytes` starts like a PNG.
+fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let be = |o: usize| u32::from_be_bytes(bytes[o..o + 4].try_into().unwrap());
+    Some((be(16), be(20)))
 }
 
 /// An animated GIF has no single image to score: refuse it rather than silently pick a frame.
@@ -193,6 +209,16 @@ mod tests {
         png[29..33].copy_from_slice(&crc.to_be_bytes());
         let e = preprocess_bytes(&png, "huge.png").unwrap_err().to_string();
         assert!(e.contains("20000×20000") && e.contains("at most"), "{e}");
+    }
+
+    #[test]
+    fn header_only_png_of_huge_size_is_refused_by_size() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&20000u32.to_be_bytes());
+        png.extend_from_slice(&20000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 0, 0, 0, 0]);
+        let e = preprocess_bytes(&png, "giant.png").unwrap_err().to_string();
+        assert!(e.contains("giant.png") && e.contains("20000×20000"), "{e}");
     }
 
     fn crc32(data: &[u8]) -> u32 {

@@ -80,6 +80,7 @@ test("bad files get inline errors and the rest is still scored", async () => {
 
 test("adapting to my domain refits the detector in the browser", async () => {
   const normals = parity.images.filter((i) => i.file.includes("/normal/")).map((i, k) => ({ name: `mine-${k}.png`, mimeType: "image/png", buffer: Buffer.from(i.png) }));
+  await page.$eval("details.more", (d) => (d.open = true));
   const thrBefore = await page.evaluate(() => window.irad.threshold);
   await page.setInputFiles("#adaptpick", normals);
   await page.waitForFunction(() => /adapted on|failed/.test(document.querySelector("#adaptinfo").textContent), null, { timeout: 60_000 });
@@ -93,7 +94,7 @@ test("adapting to my domain refits the detector in the browser", async () => {
 });
 
 test("another bundle can be loaded, and a broken one is refused with a message", async () => {
-  await page.click("summary");
+  await page.$eval("details.more", (d) => (d.open = true));
   await page.setInputFiles("#bundlepick", { name: "broken.irad", mimeType: "application/octet-stream", buffer: Buffer.from("IRADBNDL garbage") });
   await page.waitForFunction(() => document.querySelector("#bundleinfo").textContent.includes("could not load"));
   assert.match(await page.textContent("#bundleinfo"), /broken\.irad.*bundle/);
