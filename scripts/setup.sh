@@ -55,7 +55,7 @@ if ! has_wasm_std; then
 fi
 
 # --- wasm-bindgen-cli, the exact version in Cargo.lock ------------------------------------------
-WB_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[" ]|version=/,""); print; exit}' "$ROOT/Cargo.lock")"
+WB_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
   step "cargo install wasm-bindgen-cli $WB_VERSION (a few minutes, once)"
   # Not --locked: its lock file pins a webpki-roots release the registry no longer serves.
