@@ -74,22 +74,29 @@ impl DeviceArgs {
     }
 }
 
+/// Which target images are training normals and which are held out (the digits protocol).
 #[derive(Args, Debug, Clone)]
-pub struct TrainArgs {
-    /// Source domain: mnist, mnist-test, optdigits, fashion, fashion-test, or a folder DIR/<label>/*.png.
-    #[arg(long, default_value = "mnist")]
-    pub source: Domain,
-    /// Target domain (same forms as --source).
+pub struct SplitArgs {
+    /// Target domain: mnist, mnist-test, optdigits, fashion, fashion-test, or a folder DIR/<label>/*.png.
     #[arg(long, default_value = "optdigits")]
     pub target: Domain,
     /// Label of the normal class (a digit for the built-in sets, a sub-folder name for folders).
     #[arg(long, default_value = "0")]
     pub normal_class: String,
-    /// Number of target normals used for training (n_t).
+    /// Number of target normals used for training (n_t); the rest of the target is held out.
     #[arg(long, default_value_t = 10)]
     pub n_target: usize,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TrainArgs {
+    /// Source domain (same forms as --target).
+    #[arg(long, default_value = "mnist")]
+    pub source: Domain,
+    #[command(flatten)]
+    pub split: SplitArgs,
     #[arg(long, default_value_t = 15)]
     pub epochs: usize,
     #[arg(long, default_value_t = 48)]
@@ -216,15 +223,9 @@ pub struct BenchArgs {
 
 #[derive(Args, Debug)]
 pub struct SamplesArgs {
-    /// Dataset to draw from (held-out images: the target test split for seed/n_t below).
-    #[arg(long, default_value = "optdigits")]
-    pub target: Domain,
-    #[arg(long, default_value = "0")]
-    pub normal_class: String,
-    #[arg(long, default_value_t = 10)]
-    pub n_target: usize,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Samples come from the held-out part of this split.
+    #[command(flatten)]
+    pub split: SplitArgs,
     /// Images per group (normal; anomalous, spread over the other classes).
     #[arg(long, default_value_t = 6)]
     pub count: usize,
@@ -265,9 +266,9 @@ pub struct TrainResult {
 pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult> {
     let device = a.device.device()?;
     let source_all = load_domain(&a.source, a.quiet)?;
-    let target_all = load_domain(&a.target, a.quiet)?;
-    let source = source_all.subset(&source_normals(&source_all, &a.normal_class)?);
-    let split = split_target(&target_all, &a.normal_class, a.n_target, a.seed)?;
+    let target_all = load_domain(&a.split.target, a.quiet)?;
+    let source = source_all.subset(&source_normals(&source_all, &a.split.normal_class)?);
+    let split = split_target(&target_all, &a.split.normal_class, a.split.n_target, a.split.seed)?;
     let target = target_all.subset(&split.train);
     let test = target_all.subset(&split.test);
     let config = TrainConfig {
@@ -276,7 +277,7 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
         lr: a.lr,
         batch: a.batch,
         epochs: a.epochs,
-        seed: a.seed,
+        seed: a.split.seed,
         max_steps_per_epoch: a.max_steps,
     };
     let inference = device.clone();
@@ -293,7 +294,7 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
         eprintln!(
             "training on {} source normals (class {}) + {} target normals; {} epochs × {} steps",
             source.len(),
-            a.normal_class,
+            a.split.normal_class,
             target.len(),
             a.epochs,
             trainer.steps_per_epoch()
@@ -304,20 +305,20 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
             return None;
         }
         let networks = Networks::new(nets.scoring().valid().to_device(&inference), a.latent, &inference);
-        let (scorer, _) = fit_detector(networks, &source, &target, a.seed);
-        Some(evaluate(&scorer, &test, &a.normal_class).auroc)
+        let (scorer, _) = fit_detector(networks, &source, &target, a.split.seed);
+        Some(evaluate(&scorer, &test, &a.split.normal_class).auroc)
     };
     use burn::module::Module;
     let outcome = trainer.run(a.resume, &mut per_epoch)?;
     let networks = Networks::new(outcome.nets.scoring().valid().to_device(&inference), a.latent, &inference);
-    let (scorer, calibration) = fit_detector(networks, &source, &target, a.seed);
-    let report = evaluate(&scorer, &test, &a.normal_class);
+    let (scorer, calibration) = fit_detector(networks, &source, &target, a.split.seed);
+    let report = evaluate(&scorer, &test, &a.split.normal_class);
     let mut provenance = Provenance {
         source: a.source.to_string(),
-        target: a.target.to_string(),
-        normal_class: a.normal_class.clone(),
-        seed: a.seed,
-        n_target: a.n_target,
+        target: a.split.target.to_string(),
+        normal_class: a.split.normal_class.clone(),
+        seed: a.split.seed,
+        n_target: a.split.n_target,
         epochs: outcome.history.len(),
         revision: revision(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
@@ -377,7 +378,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             r.bundle.write(&a.out)?;
             let dir = a.out.with_extension("report");
             if a.report {
-                write_report(&dir, &format!("{} → {}, normal class {}", a.source, a.target, a.normal_class), &r.report)?;
+                write_report(&dir, &format!("{} → {}, normal class {}", a.source, a.split.target, a.split.normal_class), &r.report)?;
             }
             print_report(&r.report);
             if a.eval_every_epoch {
@@ -493,11 +494,11 @@ fn score_files(a: &ScoreArgs) -> Result<i32> {
 
 /// Held-out target images as 32×32 PNGs (exactly the network's input grid, so nothing is lost).
 fn write_samples(a: &SamplesArgs) -> Result<i32> {
-    let all = load_domain(&a.target, true)?;
-    let split = split_target(&all, &a.normal_class, a.n_target, a.seed)?;
-    let normal: Vec<usize> = split.test.iter().copied().filter(|&i| all.labels[i] == a.normal_class).take(a.count).collect();
+    let all = load_domain(&a.split.target, true)?;
+    let split = split_target(&all, &a.split.normal_class, a.split.n_target, a.split.seed)?;
+    let normal: Vec<usize> = split.test.iter().copied().filter(|&i| all.labels[i] == a.split.normal_class).take(a.count).collect();
     // Anomalies: round-robin over the other labels, so every class shows up.
-    let mut labels: Vec<String> = all.labels.iter().filter(|l| **l != a.normal_class).cloned().collect();
+    let mut labels: Vec<String> = all.labels.iter().filter(|l| **l != a.split.normal_class).cloned().collect();
     labels.sort();
     labels.dedup();
     let mut anomalies = vec![];
@@ -521,7 +522,7 @@ fn write_samples(a: &SamplesArgs) -> Result<i32> {
             let img = image::GrayImage::from_fn(32, 32, |x, y| {
                 image::Luma([(((px[(y * 32 + x) as usize] + 1.0) / 2.0).clamp(0.0, 1.0) * 255.0).round() as u8])
             });
-            let path = dir.join(format!("{}-digit{}-row{i}.png", a.target, all.labels[i]));
+            let path = dir.join(format!("{}-digit{}-row{i}.png", a.split.target, all.labels[i]));
             img.save(&path).map_err(|e| IradError::Invalid(format!("writing {}: {e}", path.display())))?;
             index.push(format!("{group}/{}", path.file_name().unwrap().to_string_lossy()));
         }
@@ -611,7 +612,7 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
     if a.baselines {
         let done = load_records(&runs)?;
         let source_all = load_domain(&a.train.source, true)?;
-        let target_all = load_domain(&a.train.target, true)?;
+        let target_all = load_domain(&a.train.split.target, true)?;
         for (class, seed, n_t) in pending(&done, "if-raw-target", &cells).into_iter().cloned() {
             let t = Instant::now();
             let source = source_all.subset(&source_normals(&source_all, &class)?);
@@ -630,7 +631,8 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
         eprintln!("{} IRAD runs to go ({} already done)", todo.len(), cells.len() - todo.len());
         for (k, (class, seed, n_t)) in todo.iter().enumerate() {
             let cell = a.dir.join(format!("{}-k{class}-s{seed}-nt{n_t}.irad", a.method));
-            let args = TrainArgs { normal_class: class.clone(), seed: *seed, n_target: *n_t, out: cell.clone(), report: false, ..a.train.clone() };
+            let split = SplitArgs { normal_class: class.clone(), seed: *seed, n_target: *n_t, ..a.train.split.clone() };
+            let args = TrainArgs { split, out: cell.clone(), report: false, ..a.train.clone() };
             let t = Instant::now();
             let r = train_bundle(&args, stop.clone())?;
             if r.interrupted {
