@@ -13,6 +13,22 @@ use crate::score::Scorer as CoreScorer;
 
 pub use backend::BackendInfo;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** An image to score: encoded bytes (PNG, JPEG, GIF, BMP, WebP), a Blob/File, or decoded ImageData. */
+export type ImageInput = Uint8Array | ArrayBuffer | Blob | File | ImageData;
+/** One image's result: a score, or the reason it could not be scored. */
+export type ScoreResult =
+  | { ok: true; score: number; threshold: number; isAnomaly: boolean; residualScore: number;
+      /** 32×32 row-major, values in [0, 1] */ reconstruction: Float32Array;
+      /** 32×32 row-major |input − reconstruction|, values in [0, 1] */ residual: Float32Array }
+  | { ok: false; error: string };
+/** Options of Scorer.load / Scorer.default. */
+export interface LoadOptions { backend?: "auto" | "webgpu" | "cpu" }
+"#;
+
+/// Runs when the module is instantiated: installs the panic hook (panics reach the console
+/// with their message).
 #[wasm_bindgen(start)]
 pub fn start() {
     // Any panic reaches the console with its message instead of a bare `unreachable`.
@@ -42,7 +58,10 @@ impl Scorer {
     /// Load a bundle from bytes (`Uint8Array`/`ArrayBuffer`), a `Blob`/`File`, or a URL string.
     /// `options.backend`: `"auto"` (default: WebGPU on a hardware adapter, else CPU),
     /// `"webgpu"` (use WebGPU even on a software adapter; falls back to CPU if none) or `"cpu"`.
-    pub async fn load(source: JsValue, options: Option<Object>) -> Result<Scorer, JsError> {
+    pub async fn load(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | Blob | string")] source: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] options: Option<Object>,
+    ) -> Result<Scorer, JsError> {
         let bytes = inputs::bytes_of(&source, "bundle").await.map_err(|e| JsError::new(&e))?;
         let bundle = Bundle::from_bytes(&bytes).map_err(|e| JsError::new(&e.to_string()))?;
         let wanted = options
@@ -56,7 +75,9 @@ impl Scorer {
 
     /// Load the default bundle shipped with the package (`default.irad` beside the `.wasm`).
     #[wasm_bindgen(js_name = "default")]
-    pub async fn default_bundle(options: Option<Object>) -> Result<Scorer, JsError> {
+    pub async fn default_bundle(
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] options: Option<Object>,
+    ) -> Result<Scorer, JsError> {
         Self::load(JsValue::from_str(&default_bundle_url()), options).await
     }
 
@@ -89,7 +110,10 @@ impl Scorer {
     /// WebP as `Uint8Array`/`ArrayBuffer`), a `Blob`/`File`, or an `ImageData`. Resolves to an
     /// array with, per image, `{ok: true, score, threshold, isAnomaly, residualScore,
     /// reconstruction, residual}` (32×32 `Float32Array`s in [0, 1]) or `{ok: false, error}`.
-    pub async fn score(&self, images: JsValue) -> Result<Array, JsError> {
+    pub async fn score(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImageInput | ImageInput[]")] images: JsValue,
+    ) -> Result<Array, JsError> {
         let list: Vec<JsValue> = if Array::is_array(&images) { Array::from(&images).to_vec() } else { vec![images] };
         let mut prepared: Vec<Result<Vec<f32>, String>> = Vec::with_capacity(list.len());
         for (i, item) in list.iter().enumerate() {
@@ -127,7 +151,10 @@ impl Scorer {
 
     /// Shared-encoder features (L per image) of one image or an array, for client-side
     /// adaptation. Bad images give `null`.
-    pub async fn features(&self, images: JsValue) -> Result<Array, JsError> {
+    pub async fn features(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImageInput | ImageInput[]")] images: JsValue,
+    ) -> Result<Array, JsError> {
         let list: Vec<JsValue> = if Array::is_array(&images) { Array::from(&images).to_vec() } else { vec![images] };
         let out = Array::new();
         for (i, item) in list.iter().enumerate() {
@@ -150,7 +177,10 @@ impl Scorer {
     /// Adapt to your own domain: refit the detector on the shared features of a few normal
     /// images of it (Isolation Forest, as in training) and recalibrate the threshold on them.
     /// Returns the number of images used; bad images are skipped. `restore()` undoes it.
-    pub async fn adapt(&mut self, normals: JsValue) -> Result<u32, JsError> {
+    pub async fn adapt(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ImageInput[]")] normals: JsValue,
+    ) -> Result<u32, JsError> {
         let list: Vec<JsValue> = if Array::is_array(&normals) { Array::from(&normals).to_vec() } else { vec![normals] };
         let mut px = vec![];
         for (i, item) in list.iter().enumerate() {
@@ -184,6 +214,8 @@ impl Scorer {
 
 /// Preprocess one image exactly as the scorer does: 1024 values in [-1, 1] (32×32).
 #[wasm_bindgen]
-pub async fn preprocess(image: JsValue) -> Result<Float32Array, JsError> {
+pub async fn preprocess(
+    #[wasm_bindgen(unchecked_param_type = "ImageInput")] image: JsValue,
+) -> Result<Float32Array, JsError> {
     inputs::preprocess(&image, 0).await.map(|v| Float32Array::from(v.as_slice())).map_err(|e| JsError::new(&e))
 }
