@@ -35,12 +35,18 @@ writeFileSync(join(dir, "bench.html"), `<!doctype html><script type="module">
 </script>`);
 const server = await serve(dir);
 const rows = [];
-for (const backend of ["cpu", "webgpu"]) {
+for (const backend of (process.env.BACKENDS || "cpu,webgpu").split(",")) {
   const b = await browser();
   const page = await b.newPage();
+  page.on("console", (m) => process.env.VERBOSE && console.error(`[${backend}] ${m.text()}`));
+  page.on("crash", () => console.error(`[${backend}] the page crashed`));
   await page.goto(`${server.url}/bench.html`);
   await page.waitForFunction(() => window.run);
-  rows.push(await page.evaluate((bk) => window.run(bk), backend));
+  try {
+    rows.push(await page.evaluate((bk) => window.run(bk), backend));
+  } catch (e) {
+    console.error(`[${backend}] failed: ${e.message}`);
+  }
   await b.close();
 }
 server.close();
