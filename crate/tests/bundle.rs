@@ -104,3 +104,31 @@ fn mismatched_shapes_are_a_typed_error() {
         Ok(_) => panic!("a mismatched bundle must not load"),
     }
 }
+
+#[test]
+fn the_committed_default_bundle_loads_and_scores_like_its_fixture() {
+    #[derive(serde::Deserialize)]
+    struct Img {
+        file: String,
+        score: f32,
+        #[serde(rename = "isAnomaly")]
+        is_anomaly: bool,
+    }
+    #[derive(serde::Deserialize)]
+    struct Parity {
+        images: Vec<Img>,
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bundle = Bundle::read(&root.join("models/default.irad")).expect("models/default.irad loads");
+    assert_eq!(bundle.meta.provenance.normal_class, "0");
+    assert!(bundle.meta.provenance.metrics["auroc"] > 0.8);
+    let scorer = Scorer::new(&bundle, &Device::flex()).unwrap();
+    let p: Parity = serde_json::from_str(include_str!("fixtures/parity.json")).unwrap();
+    for img in &p.images {
+        let bytes = std::fs::read(root.join(&img.file)).unwrap();
+        let x = irad::preprocess::preprocess_bytes(&bytes, &img.file).unwrap();
+        let s = &scorer.score(&x)[0];
+        assert!((s.score - img.score).abs() < 1e-6, "{}: {} vs {}", img.file, s.score, img.score);
+        assert_eq!(s.is_anomaly, img.is_anomaly);
+    }
+}
