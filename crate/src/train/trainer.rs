@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::checkpoint::{self, LoopState};
 use super::losses::LossWeights;
 use super::step::{Optimizers, StepStats, train_step};
+use crate::bundle::fnv1a;
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
 use crate::error::{IradError, Result};
@@ -91,7 +92,7 @@ impl Trainer<'_> {
     fn fingerprint(&self) -> String {
         let cfg = serde_json::to_string(&TrainConfig { epochs: 0, ..self.config.clone() }).unwrap_or_default();
         let data = format!("{}|{}|{}", self.source.len(), self.target.origins.join(","), self.source.origins.first().cloned().unwrap_or_default());
-        format!("{:016x}", mix(crate::train::trainer::hash_str(&cfg), hash_str(&data)))
+        format!("{:016x}", mix(fnv1a(cfg.as_bytes()), fnv1a(data.as_bytes())))
     }
 
     pub fn steps_per_epoch(&self) -> usize {
@@ -211,8 +212,4 @@ impl Trainer<'_> {
             seconds_per_step: started.elapsed().as_secs_f64() / steps_run.max(1) as f64,
         })
     }
-}
-
-pub(crate) fn hash_str(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
