@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
-use crate::detector::{Features, IsolationForest, IsolationForestConfig};
+use crate::detector::{Features, IsolationForest, IsolationForestConfig, OneClassSvm, OneClassSvmConfig};
 use crate::error::{IradError, Result};
 use crate::metrics::auroc;
 use crate::model::IMAGE_PIXELS;
+use crate::train::EvalPoint;
 
 /// One finished run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,8 +26,12 @@ pub struct RunRecord {
     pub seed: u64,
     pub n_t: usize,
     pub auroc: f64,
+    /// Target-test AUROC of the product's score after each epoch (when evaluated).
     #[serde(default)]
     pub epoch_aurocs: Vec<Option<f64>>,
+    /// Every score after each epoch, with the source-validation AUROC used for selection.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<Option<EvalPoint>>,
     #[serde(default)]
     pub seconds: f64,
 }
@@ -56,7 +61,9 @@ pub fn append_record(path: &Path, r: &RunRecord) -> Result<()> {
         .append(true)
         .open(path)
         .map_err(|e| IradError::io(format!("opening {}", path.display()), e))?;
-    writeln!(f, "{}{}", if torn { "\n" } else { "" }, serde_json::to_string(r).expect("record serialises"))
+    // One write call per line: several runners may append to the same file.
+    let line = format!("{}{}\n", if torn { "\n" } else { "" }, serde_json::to_string(r).expect("record serialises"));
+    f.write_all(line.as_bytes())
         .and_then(|_| f.sync_data())
         .map_err(|e| IradError::io(format!("writing {}", path.display()), e))
 }
@@ -111,8 +118,9 @@ pub fn render_table(records: &[RunRecord]) -> String {
     out
 }
 
-/// Raw-pixel Isolation Forest baselines on the same split: source normals only, source +
-/// oversampled target normals, target normals only. Returns (method, AUROC) pairs.
+/// Raw-pixel baselines on the same split: Isolation Forest on source normals only, on source +
+/// oversampled target normals, on target normals only; one-class SVM (poly, γ = 1/d) on target
+/// normals only. Returns (method, AUROC) pairs.
 pub fn raw_pixel_baselines(source: &ImageSet, target: &ImageSet, test: &ImageSet, normal: &str, seed: u64) -> Vec<(String, f64)> {
     let feats = |s: &ImageSet| Features::new(IMAGE_PIXELS, s.images.clone());
     let test_f = feats(test);
@@ -131,6 +139,10 @@ pub fn raw_pixel_baselines(source: &ImageSet, target: &ImageSet, test: &ImageSet
         let f = IsolationForest::fit(&train, &cfg);
         (name.to_string(), auroc(&f.anomaly_scores(&test_f), &anomalous).unwrap_or(f64::NAN))
     })
+    .chain(std::iter::once({
+        let svm = OneClassSvm::fit(&feats(target), &OneClassSvmConfig::default());
+        ("svm-raw-target".to_string(), auroc(&svm.anomaly_scores(&test_f), &anomalous).unwrap_or(f64::NAN))
+    }))
     .collect()
 }
 
@@ -139,7 +151,7 @@ mod tests {
     use super::*;
 
     fn rec(method: &str, class: &str, seed: u64, n_t: usize, a: f64) -> RunRecord {
-        RunRecord { method: method.into(), class: class.into(), seed, n_t, auroc: a, epoch_aurocs: vec![], seconds: 1.0 }
+        RunRecord { method: method.into(), class: class.into(), seed, n_t, auroc: a, epoch_aurocs: vec![], points: vec![], seconds: 1.0 }
     }
 
     #[test]

@@ -11,13 +11,13 @@ use burn::tensor::Device;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::bundle::{Bundle, BundleMeta, InputSpec, Provenance};
-use crate::data::protocol::{source_normals, split_target};
+use crate::data::protocol::{source_normals, source_validation, split_target};
 use crate::data::{Domain, ImageSet};
 use crate::error::{IradError, Result};
 use crate::fsutil::write_atomic;
 use crate::model::IradConfig;
 use crate::score::{Networks, Scorer};
-use crate::train::{LossWeights, TrainConfig, Trainer, evaluate, fit_detector};
+use crate::train::{LossWeights, TrainConfig, Trainer, eval_point, evaluate, fit_detector};
 
 #[derive(Parser, Debug)]
 #[command(name = "irad", version, about = "IRAD anomaly detection with domain adaptation: train natively, score anywhere")]
@@ -124,6 +124,10 @@ pub struct TrainArgs {
     /// Evaluate AUROC on the target test split after every epoch (AUROC-vs-epoch curve).
     #[arg(long)]
     pub eval_every_epoch: bool,
+    /// Held-out source-domain images for a validation AUROC after every epoch (with
+    /// --eval-every-epoch); default: MNIST's test split when the source is MNIST.
+    #[arg(long)]
+    pub source_val: Option<Domain>,
     /// Where to write the bundle.
     #[arg(long, short, default_value = "model.irad")]
     pub out: PathBuf,
@@ -258,7 +262,7 @@ pub struct TrainResult {
     pub bundle: Bundle,
     pub report: crate::train::EvalReport,
     pub seconds_per_step: f64,
-    pub epoch_evals: Vec<Option<f64>>,
+    pub epoch_evals: Vec<Option<crate::train::EvalPoint>>,
     pub interrupted: bool,
 }
 
@@ -300,13 +304,17 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
             trainer.steps_per_epoch()
         );
     }
-    let mut per_epoch = |_epoch: usize, nets: &crate::model::TrainingNets| -> Option<f64> {
+    let val_domain = a.source_val.clone().or_else(|| matches!(a.source, Domain::Mnist).then_some(Domain::MnistTest));
+    let source_val = match (&val_domain, a.eval_every_epoch) {
+        (Some(d), true) => Some(source_validation(&load_domain(d, a.quiet)?, &a.split.normal_class, 500, a.split.seed)),
+        _ => None,
+    };
+    let mut per_epoch = |_epoch: usize, nets: &crate::model::TrainingNets| -> Option<crate::train::EvalPoint> {
         if !a.eval_every_epoch {
             return None;
         }
         let networks = Networks::new(nets.scoring().valid().to_device(&inference), a.latent, &inference);
-        let (scorer, _) = fit_detector(networks, &source, &target, a.split.seed);
-        Some(evaluate(&scorer, &test, &a.split.normal_class).auroc)
+        Some(eval_point(&networks, &source, &target, &test, &a.split.normal_class, source_val.as_ref(), a.split.seed))
     };
     use burn::module::Module;
     let outcome = trainer.run(a.resume, &mut per_epoch)?;
@@ -382,8 +390,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             print_report(&r.report);
             if a.eval_every_epoch {
-                let curve: Vec<String> = r.epoch_evals.iter().map(|v| v.map_or("-".into(), |v| format!("{v:.3}"))).collect();
-                println!("AUROC by epoch: {}", curve.join(" "));
+                let curve = |f: &dyn Fn(&crate::train::EvalPoint) -> Option<f64>| {
+                    r.epoch_evals.iter().map(|v| v.as_ref().and_then(f).map_or("-".into(), |v| format!("{v:.3}"))).collect::<Vec<_>>().join(" ")
+                };
+                println!("AUROC by epoch: {}", curve(&|p| Some(p.auroc)));
+                println!("  one-class SVM on target features: {}", curve(&|p| Some(p.auroc_svm)));
+                println!("  residual: {}", curve(&|p| Some(p.auroc_residual)));
+                println!("  source validation: {}", curve(&|p| p.source_val));
+                println!("  cross-domain validation: {}", curve(&|p| p.target_val));
             }
             println!(
                 "wrote {} ({:.1} MB) in {:.0}s, {:.3}s per step{}",
@@ -613,13 +627,17 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
         let done = load_records(&runs)?;
         let source_all = load_domain(&a.train.source, true)?;
         let target_all = load_domain(&a.train.split.target, true)?;
-        for (class, seed, n_t) in pending(&done, "if-raw-target", &cells).into_iter().cloned() {
+        let have: std::collections::BTreeSet<_> = done.iter().map(|r| r.key()).collect();
+        for (class, seed, n_t) in pending(&done, "svm-raw-target", &cells).into_iter().cloned() {
             let t = Instant::now();
             let source = source_all.subset(&source_normals(&source_all, &class)?);
             let split = split_target(&target_all, &class, n_t, seed)?;
             let (target, test) = (target_all.subset(&split.train), target_all.subset(&split.test));
             for (method, auc) in raw_pixel_baselines(&source, &target, &test, &class, seed) {
-                let r = RunRecord { method, class: class.clone(), seed, n_t, auroc: auc, epoch_aurocs: vec![], seconds: t.elapsed().as_secs_f64() };
+                if have.contains(&(method.clone(), class.clone(), seed, n_t)) {
+                    continue;
+                }
+                let r = RunRecord { method, class: class.clone(), seed, n_t, auroc: auc, epoch_aurocs: vec![], points: vec![], seconds: t.elapsed().as_secs_f64() };
                 append_record(&runs, &r)?;
             }
             eprintln!("baselines class {class} seed {seed} n_t {n_t} done");
@@ -641,8 +659,40 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
             }
             let _ = std::fs::remove_file(cell.with_extension("ckpt"));
             let secs = t.elapsed().as_secs_f64();
-            for (method, auc) in [(a.method.clone(), r.report.auroc), (format!("{}-residual", a.method), r.report.auroc_residual)] {
-                let rec = RunRecord { method, class: class.clone(), seed: *seed, n_t: *n_t, auroc: auc, epoch_aurocs: r.epoch_evals.clone(), seconds: secs };
+            let points: Vec<crate::train::EvalPoint> = r.epoch_evals.iter().flatten().copied().collect();
+            let mut rows = vec![(a.method.clone(), r.report.auroc), (format!("{}-residual", a.method), r.report.auroc_residual)];
+            if let Some(last) = points.last() {
+                rows.push((format!("{}-svm", a.method), last.auroc_svm));
+            }
+            // Model selection without target test images: the evaluation point with the best
+            // source-validation AUROC (first one on ties).
+            let best = points.iter().filter(|p| p.source_val.is_some()).fold(None::<&crate::train::EvalPoint>, |b, p| match b {
+                Some(b) if b.source_val >= p.source_val => Some(b),
+                _ => Some(p),
+            });
+            if let Some(b) = best {
+                rows.push((format!("{}-val", a.method), b.auroc));
+                rows.push((format!("{}-val-svm", a.method), b.auroc_svm));
+            }
+            let best_t = points.iter().filter(|p| p.target_val.is_some()).fold(None::<&crate::train::EvalPoint>, |b, p| match b {
+                Some(b) if b.target_val >= p.target_val => Some(b),
+                _ => Some(p),
+            });
+            if let Some(b) = best_t {
+                rows.push((format!("{}-tval", a.method), b.auroc));
+                rows.push((format!("{}-tval-svm", a.method), b.auroc_svm));
+            }
+            for (method, auc) in rows {
+                let rec = RunRecord {
+                    method,
+                    class: class.clone(),
+                    seed: *seed,
+                    n_t: *n_t,
+                    auroc: auc,
+                    epoch_aurocs: r.epoch_evals.iter().map(|p| p.map(|p| p.auroc)).collect(),
+                    points: r.epoch_evals.clone(),
+                    seconds: secs,
+                };
                 append_record(&runs, &rec)?;
             }
             eprintln!("[{}/{}] {} class {class} seed {seed} n_t {n_t}: AUROC {:.4} ({secs:.0}s)", k + 1, todo.len(), a.method, r.report.auroc);

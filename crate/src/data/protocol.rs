@@ -84,6 +84,22 @@ pub fn source_normals(source: &ImageSet, normal: &str) -> Result<Vec<usize>> {
     Ok(idx)
 }
 
+/// A source-domain validation set for model selection: up to `per_side` images of the normal
+/// class and `per_side` of the other classes, taken from the **end** of a held-out source split
+/// (the start of MNIST's test split is what the MNIST-M-style target is made from), seeded.
+pub fn source_validation(held_out: &ImageSet, normal: &str, per_side: usize, seed: u64) -> ImageSet {
+    use rand::seq::SliceRandom;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5A11_DA7E);
+    let tail = held_out.len() / 2..held_out.len();
+    let (mut norm, mut anom): (Vec<usize>, Vec<usize>) = tail.partition(|&i| held_out.labels[i] == normal);
+    norm.shuffle(&mut rng);
+    anom.shuffle(&mut rng);
+    norm.truncate(per_side);
+    anom.truncate(per_side);
+    norm.extend(anom);
+    held_out.subset(&norm)
+}
+
 /// Oversample `rows` with replacement to `n` entries (seeded).
 pub fn oversample(rows: &[usize], n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     use rand::RngExt;

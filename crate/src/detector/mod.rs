@@ -2,8 +2,10 @@
 //! Pure Rust, serialisable, and compiled into the wasm build as well.
 
 mod iforest;
+mod ocsvm;
 
 pub use iforest::{IsolationForest, IsolationForestConfig};
+pub use ocsvm::{Kernel, OneClassSvm, OneClassSvmConfig};
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +50,7 @@ impl Features {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Detector {
     IsolationForest(IsolationForest),
+    OneClassSvm(OneClassSvm),
 }
 
 impl Detector {
@@ -55,17 +58,20 @@ impl Detector {
     pub fn score(&self, x: &Features) -> Vec<f32> {
         match self {
             Detector::IsolationForest(f) => f.anomaly_scores(x),
+            Detector::OneClassSvm(s) => s.anomaly_scores(x),
         }
     }
     /// Feature dimension the detector was fitted on.
     pub fn dim(&self) -> usize {
         match self {
             Detector::IsolationForest(f) => f.dim,
+            Detector::OneClassSvm(s) => s.dim,
         }
     }
     pub fn name(&self) -> &'static str {
         match self {
             Detector::IsolationForest(_) => "isolation-forest",
+            Detector::OneClassSvm(_) => "one-class-svm",
         }
     }
 }

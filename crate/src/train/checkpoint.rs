@@ -31,7 +31,7 @@ pub struct LoopState {
     /// Sum of losses so far in the current epoch (to finish its mean after a resume).
     pub partial: StepStats,
     /// Per-epoch evaluation values recorded by the caller (e.g. AUROC), if any.
-    pub evals: Vec<Option<f64>>,
+    pub evals: Vec<Option<super::fit::EvalPoint>>,
 }
 
 fn section(out: &mut Vec<u8>, b: &[u8]) {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundle::Calibration;
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
-use crate::detector::{Detector, IsolationForest, IsolationForestConfig};
+use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, OneClassSvm, OneClassSvmConfig};
 use crate::metrics::{RocPoint, auroc, roc_curve};
 use crate::model::IMAGE_PIXELS;
 use crate::score::{Networks, Scorer, residual_scores};
@@ -27,25 +27,91 @@ fn quantile(v: &[f32], q: f64) -> f32 {
     s[lo] + (s[hi] - s[lo]) * (pos - lo as f64) as f32
 }
 
+/// Shared features and residuals of the training normals: source normals + target normals
+/// oversampled to the source count (design §1). Each distinct image goes through the networks
+/// once; the oversampled rows repeat the target rows' outputs.
+struct TrainingOutputs {
+    features: Features,
+    residuals: Vec<f32>,
+    /// Features of the target normals alone (one row each).
+    target: Features,
+}
+
+fn training_outputs(networks: &Networks, source: &ImageSet, target: &ImageSet, seed: u64) -> TrainingOutputs {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xDE7EC7);
+    let target_rows: Vec<usize> = (0..target.len()).collect();
+    let over = oversample(&target_rows, source.len().max(target.len()), &mut rng);
+    let s = networks.forward_all(&source.images, EVAL_BATCH);
+    let t = networks.forward_all(&target.images, EVAL_BATCH);
+    let t_res = residual_scores(&target.images, &t.reconstructions);
+    let mut residuals = residual_scores(&source.images, &s.reconstructions);
+    residuals.extend(over.iter().map(|&i| t_res[i]));
+    TrainingOutputs { features: s.features.concat(&t.features.select(&over)), residuals, target: t.features }
+}
+
 /// Fit an Isolation Forest on E_sh features of source normals + target normals oversampled to
 /// the source count (design §1), and calibrate the threshold on the same rows.
 pub fn fit_detector(networks: Networks, source: &ImageSet, target: &ImageSet, seed: u64) -> (Scorer, Calibration) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xDE7EC7);
-    let target_rows: Vec<usize> = (0..target.len()).collect();
-    let over = target.subset(&oversample(&target_rows, source.len().max(target.len()), &mut rng));
-    let mut images = source.images.clone();
-    images.extend_from_slice(&over.images);
-    let out = networks.forward_all(&images, EVAL_BATCH);
+    let out = training_outputs(&networks, source, target, seed);
     let forest = IsolationForest::fit(&out.features, &IsolationForestConfig { seed, ..Default::default() });
     let detector = Detector::IsolationForest(forest);
     let scores = detector.score(&out.features);
-    let residuals = residual_scores(&images, &out.reconstructions);
     let calibration = Calibration {
         threshold: quantile(&scores, THRESHOLD_QUANTILE),
         quantile: THRESHOLD_QUANTILE,
-        residual_threshold: quantile(&residuals, THRESHOLD_QUANTILE),
+        residual_threshold: quantile(&out.residuals, THRESHOLD_QUANTILE),
     };
     (Scorer { networks, detector, threshold: calibration.threshold }, calibration)
+}
+
+/// AUROCs of one trained state, for curves over training and for model selection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvalPoint {
+    /// Target test set: Isolation Forest on source + oversampled target features (the product's score).
+    pub auroc: f64,
+    /// Target test set: one-class SVM on the target normals' shared features only.
+    pub auroc_svm: f64,
+    /// Target test set: reconstruction residual.
+    pub auroc_residual: f64,
+    /// Source validation set (source-domain normals vs other source classes, never trained on):
+    /// the same Isolation Forest. Used to choose when to stop without looking at target test images.
+    pub source_val: Option<f64>,
+    /// Cross-domain validation: an Isolation Forest fitted on source-normal features only scores
+    /// the target normals (never seen by it) against the source-validation anomalies. High when
+    /// target normals land among source normals in the shared space and anomalies do not.
+    #[serde(default)]
+    pub target_val: Option<f64>,
+}
+
+/// Evaluate every score of one trained state on the target test set and (optionally) a source
+/// validation set.
+pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, test: &ImageSet, normal: &str, source_val: Option<&ImageSet>, seed: u64) -> EvalPoint {
+    let train = training_outputs(networks, source, target, seed);
+    let forest = IsolationForest::fit(&train.features, &IsolationForestConfig { seed, ..Default::default() });
+    let svm = OneClassSvm::fit(&train.target, &OneClassSvmConfig::default());
+    let out = networks.forward_all(&test.images, EVAL_BATCH);
+    let anomalous: Vec<bool> = test.labels.iter().map(|l| l != normal).collect();
+    let auc = |s: &[f32], a: &[bool]| auroc(s, a).unwrap_or(f64::NAN);
+    let vals = source_val.map(|v| {
+        let o = networks.forward_all(&v.images, EVAL_BATCH);
+        let a: Vec<bool> = v.labels.iter().map(|l| l != normal).collect();
+        let source_val = auc(&forest.anomaly_scores(&o.features), &a);
+        let n_source = source.len();
+        let source_only = Features::new(train.features.dim, train.features.data[..n_source * train.features.dim].to_vec());
+        let f = IsolationForest::fit(&source_only, &IsolationForestConfig { seed, ..Default::default() });
+        let anomalies: Vec<usize> = (0..v.len()).filter(|&i| a[i]).collect();
+        let mut scores = f.anomaly_scores(&train.target);
+        scores.extend(f.anomaly_scores(&o.features.select(&anomalies)));
+        let labels: Vec<bool> = (0..scores.len()).map(|i| i >= train.target.len()).collect();
+        (source_val, auc(&scores, &labels))
+    });
+    EvalPoint {
+        auroc: auc(&forest.anomaly_scores(&out.features), &anomalous),
+        auroc_svm: auc(&svm.anomaly_scores(&out.features), &anomalous),
+        auroc_residual: auc(&residual_scores(&test.images, &out.reconstructions), &anomalous),
+        source_val: vals.map(|v| v.0),
+        target_val: vals.map(|v| v.1),
+    }
 }
 
 /// AUROC (anomaly positive) and friends on a labelled set.

@@ -53,7 +53,7 @@ pub struct TrainOutcome {
     /// Mean losses per finished epoch.
     pub history: Vec<StepStats>,
     /// What `on_epoch` returned after each epoch.
-    pub evals: Vec<Option<f64>>,
+    pub evals: Vec<Option<super::fit::EvalPoint>>,
     /// True when stopped (Ctrl-C) before the last epoch; the checkpoint holds the position.
     pub interrupted: bool,
     /// Mean wall time of the steps run in this call.
@@ -102,7 +102,7 @@ impl Trainer<'_> {
 
     /// Train (or resume). `on_epoch(epoch, nets)` runs after each epoch; what it returns is kept
     /// in `evals` (used for AUROC-against-epochs curves).
-    pub fn run(&self, resume: bool, on_epoch: &mut dyn FnMut(usize, &TrainingNets) -> Option<f64>) -> Result<TrainOutcome> {
+    pub fn run(&self, resume: bool, on_epoch: &mut dyn FnMut(usize, &TrainingNets) -> Option<super::fit::EvalPoint>) -> Result<TrainOutcome> {
         let c = &self.config;
         if self.source.is_empty() || self.target.is_empty() {
             return Err(IradError::Invalid("training needs at least one source and one target normal".into()));

@@ -1,0 +1,182 @@
+//! One-class SVM (Schölkopf et al. 2001) with libsvm's / scikit-learn's formulation:
+//! minimise ½ αᵀQα subject to 0 ≤ αᵢ ≤ 1 and Σαᵢ = ν·n, solved by SMO on the maximal
+//! violating pair (libsvm's stopping rule, tolerance 1e-3). The decision function is
+//! Σ αᵢ K(xᵢ, x) − ρ; we return its negation (higher = more anomalous).
+//!
+//! Meant for small training sets (a handful of target normals): the kernel matrix is held in
+//! full, so fitting is O(n²) in memory.
+
+use serde::{Deserialize, Serialize};
+
+use super::Features;
+
+/// Largest training set accepted (the kernel matrix is n² f64s: 200 MB at this size).
+pub const MAX_ROWS: usize = 5000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kernel", rename_all = "kebab-case")]
+pub enum Kernel {
+    /// (γ⟨x, y⟩ + coef0)^degree; γ = None means 1 / dim (scikit-learn's `gamma="auto"`).
+    Poly { gamma: Option<f64>, degree: i32, coef0: f64 },
+    /// exp(−γ‖x − y‖²); γ = None means 1 / dim.
+    Rbf { gamma: Option<f64> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OneClassSvmConfig {
+    pub kernel: Kernel,
+    pub nu: f64,
+    pub tol: f64,
+}
+
+impl Default for OneClassSvmConfig {
+    /// The baseline of the reference results: polynomial kernel of degree 3, γ = 1/d, ν = 0.5.
+    fn default() -> Self {
+        Self { kernel: Kernel::Poly { gamma: None, degree: 3, coef0: 0.0 }, nu: 0.5, tol: 1e-3 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneClassSvm {
+    pub dim: usize,
+    kernel: Kernel,
+    gamma: f64,
+    /// Support vectors (rows with αᵢ > 0), row-major, and their coefficients.
+    support: Vec<f32>,
+    alpha: Vec<f64>,
+    rho: f64,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum()
+}
+
+fn kernel(k: &Kernel, gamma: f64, a: &[f32], b: &[f32]) -> f64 {
+    match *k {
+        Kernel::Poly { degree, coef0, .. } => (gamma * dot(a, b) + coef0).powi(degree),
+        Kernel::Rbf { .. } => {
+            let d2: f64 = a.iter().zip(b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum();
+            (-gamma * d2).exp()
+        }
+    }
+}
+
+impl OneClassSvm {
+    pub fn fit(x: &Features, config: &OneClassSvmConfig) -> Self {
+        let n = x.len();
+        assert!(n > 0, "one-class SVM: no training rows");
+        assert!(n <= MAX_ROWS, "one-class SVM: {n} training rows, at most {MAX_ROWS} supported");
+        assert!(config.nu > 0.0 && config.nu <= 1.0, "one-class SVM: nu must be in (0, 1], got {}", config.nu);
+        let gamma = match config.kernel {
+            Kernel::Poly { gamma, .. } | Kernel::Rbf { gamma } => gamma.unwrap_or(1.0 / x.dim as f64),
+        };
+        let q: Vec<f64> = (0..n * n).map(|ij| kernel(&config.kernel, gamma, x.row(ij / n), x.row(ij % n))).collect();
+        // libsvm's feasible start: the first ⌊νn⌋ coefficients at the bound, one fractional.
+        let total = config.nu * n as f64;
+        let mut alpha = vec![0.0f64; n];
+        let full = (total.floor() as usize).min(n);
+        alpha[..full].iter_mut().for_each(|a| *a = 1.0);
+        if full < n {
+            alpha[full] = total - full as f64;
+        }
+        let mut grad: Vec<f64> = (0..n).map(|i| (0..n).map(|j| q[i * n + j] * alpha[j]).sum()).collect();
+        for _ in 0..(100 * n).max(10_000_000) {
+            // Maximal violating pair: i may grow (α < 1) with the smallest gradient, j may
+            // shrink (α > 0) with the largest.
+            let (mut i, mut gi) = (usize::MAX, f64::INFINITY);
+            let (mut j, mut gj) = (usize::MAX, f64::NEG_INFINITY);
+            for t in 0..n {
+                if alpha[t] < 1.0 && grad[t] < gi {
+                    (i, gi) = (t, grad[t]);
+                }
+                if alpha[t] > 0.0 && grad[t] > gj {
+                    (j, gj) = (t, grad[t]);
+                }
+            }
+            if i == usize::MAX || j == usize::MAX || gj - gi < config.tol {
+                break;
+            }
+            let curvature = (q[i * n + i] + q[j * n + j] - 2.0 * q[i * n + j]).max(1e-12);
+            let step = ((gj - gi) / curvature).min(1.0 - alpha[i]).min(alpha[j]);
+            alpha[i] += step;
+            alpha[j] -= step;
+            for t in 0..n {
+                grad[t] += step * (q[t * n + i] - q[t * n + j]);
+            }
+        }
+        // ρ: the gradient on free coefficients (all equal at the optimum); libsvm's midpoint
+        // of the bounds when none is free.
+        let free: Vec<f64> = (0..n).filter(|&t| alpha[t] > 1e-12 && alpha[t] < 1.0 - 1e-12).map(|t| grad[t]).collect();
+        let rho = if free.is_empty() {
+            let ub = (0..n).filter(|&t| alpha[t] < 1.0).map(|t| grad[t]).fold(f64::INFINITY, f64::min);
+            let lb = (0..n).filter(|&t| alpha[t] > 0.0).map(|t| grad[t]).fold(f64::NEG_INFINITY, f64::max);
+            match (ub.is_finite(), lb.is_finite()) {
+                (true, true) => (ub + lb) / 2.0,
+                (true, false) => ub,
+                _ => lb,
+            }
+        } else {
+            free.iter().sum::<f64>() / free.len() as f64
+        };
+        let keep: Vec<usize> = (0..n).filter(|&t| alpha[t] > 0.0).collect();
+        Self {
+            dim: x.dim,
+            kernel: config.kernel,
+            gamma,
+            support: x.select(&keep).data,
+            alpha: keep.iter().map(|&t| alpha[t]).collect(),
+            rho,
+        }
+    }
+
+    pub fn support_vectors(&self) -> usize {
+        self.alpha.len()
+    }
+
+    /// −(Σ αᵢ K(xᵢ, x) − ρ) per row: positive outside the learned region.
+    pub fn anomaly_scores(&self, x: &Features) -> Vec<f32> {
+        assert_eq!(x.dim, self.dim, "one-class SVM: fitted on {} features, got {}", self.dim, x.dim);
+        (0..x.len())
+            .map(|r| {
+                let row = x.row(r);
+                let s: f64 = self
+                    .alpha
+                    .iter()
+                    .enumerate()
+                    .map(|(k, a)| a * kernel(&self.kernel, self.gamma, &self.support[k * self.dim..(k + 1) * self.dim], row))
+                    .sum();
+                (self.rho - s) as f32
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints_hold_and_far_points_score_higher() {
+        // Points around (1, 1) with a little spread; RBF so that distance matters in every direction.
+        let pts: Vec<f32> = (0..20).flat_map(|i| [1.0 + 0.05 * (i % 5) as f32, 1.0 - 0.04 * (i / 5) as f32]).collect();
+        let x = Features::new(2, pts);
+        let svm = OneClassSvm::fit(&x, &OneClassSvmConfig { kernel: Kernel::Rbf { gamma: Some(1.0) }, nu: 0.3, tol: 1e-6 });
+        let sum: f64 = svm.alpha.iter().sum();
+        assert!((sum - 0.3 * 20.0).abs() < 1e-9, "Σα = {sum}");
+        assert!(svm.alpha.iter().all(|a| (0.0..=1.0 + 1e-12).contains(a)));
+        let s = svm.anomaly_scores(&Features::new(2, vec![1.1, 0.95, 3.0, 3.0, -2.0, 1.0]));
+        assert!(s[0] < s[1] && s[0] < s[2], "{s:?}");
+        assert!(s[0] < 0.0 && s[1] > 0.0, "{s:?}");
+        // About ν of the training points lie outside (score > 0): the ν-property.
+        let outside = svm.anomaly_scores(&x).iter().filter(|v| **v > 1e-6).count();
+        assert!(outside <= 6, "{outside} of 20 outside with ν = 0.3");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let x = Features::new(3, (0..30).map(|i| (i as f32 * 0.37).sin()).collect());
+        let svm = OneClassSvm::fit(&x, &OneClassSvmConfig::default());
+        let back: OneClassSvm = serde_json::from_str(&serde_json::to_string(&svm).unwrap()).unwrap();
+        assert_eq!(back.anomaly_scores(&x), svm.anomaly_scores(&x));
+    }
+}
