@@ -3,6 +3,7 @@
 
 pub mod folder;
 pub mod mnist;
+pub mod mnistm;
 pub mod optdigits;
 pub mod protocol;
 
@@ -78,6 +79,8 @@ pub enum Domain {
     Mnist,
     /// MNIST test images (10,000).
     MnistTest,
+    /// MNIST test digits blended into photo crops (2,000; see `mnistm`).
+    MnistM,
     /// UCI optdigits, 1,797 images (8×8 upscaled to 32×32).
     Optdigits,
     /// Fashion-MNIST training images.
@@ -94,13 +97,14 @@ impl std::str::FromStr for Domain {
         Ok(match s {
             "mnist" => Domain::Mnist,
             "mnist-test" => Domain::MnistTest,
+            "mnist-m" => Domain::MnistM,
             "optdigits" => Domain::Optdigits,
             "fashion" | "fashion-mnist" => Domain::Fashion,
             "fashion-test" | "fashion-mnist-test" => Domain::FashionTest,
             other if Path::new(other).is_dir() => Domain::Folder(PathBuf::from(other)),
             other => {
                 return Err(format!(
-                    "`{other}` is neither a dataset (mnist, mnist-test, optdigits, fashion, fashion-test) nor an existing folder"
+                    "`{other}` is neither a dataset (mnist, mnist-test, mnist-m, optdigits, fashion, fashion-test) nor an existing folder"
                 ));
             }
         })
@@ -112,6 +116,7 @@ impl std::fmt::Display for Domain {
         match self {
             Domain::Mnist => write!(f, "mnist"),
             Domain::MnistTest => write!(f, "mnist-test"),
+            Domain::MnistM => write!(f, "mnist-m"),
             Domain::Optdigits => write!(f, "optdigits"),
             Domain::Fashion => write!(f, "fashion"),
             Domain::FashionTest => write!(f, "fashion-test"),
@@ -125,6 +130,7 @@ impl Domain {
         match self {
             Domain::Mnist => mnist::load_mnist(mnist::Split::Train),
             Domain::MnistTest => mnist::load_mnist(mnist::Split::Test),
+            Domain::MnistM => mnistm::load(),
             Domain::Optdigits => optdigits::load(),
             Domain::Fashion => mnist::load_fashion(mnist::Split::Train),
             Domain::FashionTest => mnist::load_fashion(mnist::Split::Test),
