@@ -62,3 +62,61 @@ fn scores_rank_like_scikit_learn() {
     let avg = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
     assert!((avg(&mean) - avg(&fx.neg_score_samples_mean)).abs() < 0.01, "{} vs {}", avg(&mean), avg(&fx.neg_score_samples_mean));
 }
+
+/// The raw-pixel baselines of the reference results (one-class SVM and Isolation Forest on a
+/// handful of target normals) against scikit-learn on real optdigits cells
+/// (`scripts/make_baseline_fixture.py`): AUROC within 0.5 point.
+#[test]
+fn baselines_match_scikit_learn_auroc() {
+    use irad::detector::{OneClassSvm, OneClassSvmConfig};
+    use irad::metrics::auroc;
+
+    #[derive(serde::Deserialize)]
+    struct Cell {
+        normal: u8,
+        train_rows: Vec<usize>,
+        svm_auroc: f64,
+        if_auroc_mean: f64,
+    }
+    #[derive(serde::Deserialize)]
+    struct Baselines {
+        dim: usize,
+        pixels: Vec<f32>,
+        labels: Vec<u8>,
+        cells: Vec<Cell>,
+    }
+    let fx: Baselines = serde_json::from_str(include_str!("fixtures/baselines_sklearn.json")).unwrap();
+    let all = Features::new(fx.dim, fx.pixels.iter().map(|v| v / 16.0 * 2.0 - 1.0).collect());
+    for cell in &fx.cells {
+        let train = all.select(&cell.train_rows);
+        let test_rows: Vec<usize> = (0..fx.labels.len()).filter(|i| !cell.train_rows.contains(i)).collect();
+        let test = all.select(&test_rows);
+        let anomalous: Vec<bool> = test_rows.iter().map(|&i| fx.labels[i] != cell.normal).collect();
+
+        let svm = OneClassSvm::fit(&train, &OneClassSvmConfig::default());
+        let svm_auc = auroc(&svm.anomaly_scores(&test), &anomalous).unwrap();
+        assert!(
+            (svm_auc - cell.svm_auroc).abs() * 100.0 <= 0.5,
+            "one-class SVM, class {}: {:.2} vs scikit-learn {:.2}",
+            cell.normal,
+            svm_auc * 100.0,
+            cell.svm_auroc * 100.0
+        );
+
+        // Single forests on 10 rows vary by 2–3 points: compare 300-forest means.
+        let if_auc = (0..300)
+            .map(|seed| {
+                let f = IsolationForest::fit(&train, &IsolationForestConfig { seed, ..Default::default() });
+                auroc(&f.anomaly_scores(&test), &anomalous).unwrap()
+            })
+            .sum::<f64>()
+            / 300.0;
+        assert!(
+            (if_auc - cell.if_auroc_mean).abs() * 100.0 <= 0.5,
+            "Isolation Forest (300-forest mean), class {}: {:.2} vs scikit-learn {:.2}",
+            cell.normal,
+            if_auc * 100.0,
+            cell.if_auroc_mean * 100.0
+        );
+    }
+}
