@@ -47,6 +47,21 @@ pub enum Command {
     },
 }
 
+/// Which trained state goes into the bundle.
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq)]
+pub enum Select {
+    /// The state after the last epoch.
+    #[default]
+    Last,
+    /// The epoch with the best source-validation AUROC (held-out source normals vs other
+    /// source classes).
+    SourceVal,
+    /// The epoch with the best cross-domain validation AUROC: target normals vs held-out source
+    /// anomalies, scored by an Isolation Forest fitted on source normals only. Uses no target
+    /// test image.
+    CrossDomain,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 pub enum Backend {
     /// burn's CPU backend (flex).
@@ -124,6 +139,12 @@ pub struct TrainArgs {
     /// Evaluate AUROC on the target test split after every epoch (AUROC-vs-epoch curve).
     #[arg(long)]
     pub eval_every_epoch: bool,
+    /// Which epoch's networks to keep (anything but `last` evaluates after every epoch).
+    #[arg(long, value_enum, default_value_t = Select::Last)]
+    pub select: Select,
+    /// Evaluate after the last epoch even without --eval-every-epoch (the experiment runner).
+    #[arg(skip)]
+    pub eval_last: bool,
     /// Held-out source-domain images for a validation AUROC after every epoch (with
     /// --eval-every-epoch); default: MNIST's test split when the source is MNIST.
     #[arg(long)]
@@ -305,20 +326,42 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
         );
     }
     let val_domain = a.source_val.clone().or_else(|| matches!(a.source, Domain::Mnist).then_some(Domain::MnistTest));
-    let source_val = match (&val_domain, a.eval_every_epoch) {
+    let evaluating = a.eval_every_epoch || a.eval_last || a.select != Select::Last;
+    if a.select != Select::Last && val_domain.is_none() {
+        return Err(IradError::Invalid(format!("--select {:?} needs held-out source images: pass --source-val", a.select)));
+    }
+    let source_val = match (&val_domain, evaluating) {
         (Some(d), true) => Some(source_validation(&load_domain(d, a.quiet)?, &a.split.normal_class, 500, a.split.seed)),
         _ => None,
     };
-    let mut per_epoch = |_epoch: usize, nets: &crate::model::TrainingNets| -> Option<crate::train::EvalPoint> {
-        if !a.eval_every_epoch {
+    // The best state so far under --select: (criterion, epoch, networks).
+    let mut best: Option<(f64, usize, crate::model::ScoringNets)> = None;
+    let mut per_epoch = |epoch: usize, nets: &crate::model::TrainingNets| -> Option<crate::train::EvalPoint> {
+        let wanted = a.eval_every_epoch || a.select != Select::Last || (a.eval_last && epoch + 1 == a.epochs);
+        if !wanted {
             return None;
         }
         let networks = Networks::new(nets.scoring().valid().to_device(&inference), a.latent, &inference);
-        Some(eval_point(&networks, &source, &target, &test, &a.split.normal_class, source_val.as_ref(), a.split.seed))
+        let p = eval_point(&networks, &source, &target, &test, &a.split.normal_class, source_val.as_ref(), a.split.seed);
+        let criterion = match a.select {
+            Select::Last => None,
+            Select::SourceVal => p.source_val,
+            Select::CrossDomain => p.target_val,
+        };
+        if let Some(c) = criterion
+            && best.as_ref().is_none_or(|(b, _, _)| c > *b)
+        {
+            best = Some((c, epoch, networks.nets));
+        }
+        Some(p)
     };
     use burn::module::Module;
     let outcome = trainer.run(a.resume, &mut per_epoch)?;
-    let networks = Networks::new(outcome.nets.scoring().valid().to_device(&inference), a.latent, &inference);
+    let (nets, selected_epoch) = match best {
+        Some((_, epoch, nets)) => (nets, epoch + 1),
+        None => (outcome.nets.scoring().valid().to_device(&inference), outcome.history.len()),
+    };
+    let networks = Networks::new(nets, a.latent, &inference);
     let (scorer, calibration) = fit_detector(networks, &source, &target, a.split.seed);
     let report = evaluate(&scorer, &test, &a.split.normal_class);
     let mut provenance = Provenance {
@@ -336,6 +379,8 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
     provenance.metrics.insert("auroc".into(), report.auroc);
     provenance.metrics.insert("auroc_residual".into(), report.auroc_residual);
     provenance.metrics.insert("seconds_per_step".into(), outcome.seconds_per_step);
+    provenance.training.insert("selected_epoch".into(), serde_json::json!(selected_epoch));
+    provenance.training.insert("select".into(), serde_json::json!(format!("{:?}", a.select)));
     let meta = BundleMeta { config: config.model, input: InputSpec::default(), calibration, provenance };
     let bundle = Bundle::new(meta, scorer.detector.clone(), scorer.networks.nets.clone())?;
     Ok(TrainResult {
@@ -650,7 +695,7 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
         for (k, (class, seed, n_t)) in todo.iter().enumerate() {
             let cell = a.dir.join(format!("{}-k{class}-s{seed}-nt{n_t}.irad", a.method));
             let split = SplitArgs { normal_class: class.clone(), seed: *seed, n_target: *n_t, ..a.train.split.clone() };
-            let args = TrainArgs { split, out: cell.clone(), report: false, ..a.train.clone() };
+            let args = TrainArgs { split, out: cell.clone(), report: false, eval_last: true, ..a.train.clone() };
             let t = Instant::now();
             let r = train_bundle(&args, stop.clone())?;
             if r.interrupted {

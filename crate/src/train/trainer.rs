@@ -150,7 +150,8 @@ impl Trainer<'_> {
             indicatif::ProgressBar::hidden()
         };
         bar.set_position((state.epoch.min(c.epochs) * spe + state.step) as u64);
-        let started = Instant::now();
+        // Time in training steps only (evaluation hooks and checkpoints excluded).
+        let mut step_time = std::time::Duration::ZERO;
         let mut steps_run = 0usize;
         let mut interrupted = false;
         let save = |state: &LoopState, nets: &TrainingNets, opt: &Optimizers| -> Result<()> {
@@ -178,7 +179,9 @@ impl Trainer<'_> {
                 let xs = batch_tensor(self.source, &order[lo..hi], &self.device);
                 let xt = batch_tensor(self.target, &paired[lo..hi], &self.device);
                 self.device.seed(mix(c.seed, ((epoch as u64) << 32) | s as u64));
+                let t0 = Instant::now();
                 let (n, stats) = train_step(nets, &mut opt, xs, xt, &c.weights, c.lr);
+                step_time += t0.elapsed();
                 nets = n;
                 state.partial.add(&stats);
                 state.step += 1;
@@ -209,7 +212,7 @@ impl Trainer<'_> {
             history: state.history,
             evals: state.evals,
             interrupted,
-            seconds_per_step: started.elapsed().as_secs_f64() / steps_run.max(1) as f64,
+            seconds_per_step: step_time.as_secs_f64() / steps_run.max(1) as f64,
         })
     }
 }
