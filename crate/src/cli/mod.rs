@@ -695,7 +695,7 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
         for (k, (class, seed, n_t)) in todo.iter().enumerate() {
             let cell = a.dir.join(format!("{}-k{class}-s{seed}-nt{n_t}.irad", a.method));
             let split = SplitArgs { normal_class: class.clone(), seed: *seed, n_target: *n_t, ..a.train.split.clone() };
-            let args = TrainArgs { split, out: cell.clone(), report: false, eval_last: true, ..a.train.clone() };
+            let args = TrainArgs { split, out: cell.clone(), report: false, eval_last: true, resume: true, ..a.train.clone() };
             let t = Instant::now();
             let r = train_bundle(&args, stop.clone())?;
             if r.interrupted {
@@ -746,6 +746,47 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
     let records = load_records(&runs)?;
     let table = render_table(&records);
     write_atomic(&a.dir.join("table.md"), table.as_bytes())?;
+    draw_experiment_plots(&a.dir, &a.method, &records)?;
     println!("{table}");
     Ok(0)
+}
+
+/// `auroc_by_class_nt<N>.svg` (every method but residual scores, per class) and
+/// `curves_<method>.svg` (every score of `method` over its evaluation points).
+fn draw_experiment_plots(dir: &Path, method: &str, records: &[crate::experiment::RunRecord]) -> Result<()> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let n_ts: BTreeSet<usize> = records.iter().map(|r| r.n_t).collect();
+    for n_t in n_ts {
+        let mut by: BTreeMap<&str, BTreeMap<usize, Vec<f64>>> = BTreeMap::new();
+        for r in records.iter().filter(|r| r.n_t == n_t && !r.method.ends_with("-residual")) {
+            if let Ok(c) = r.class.parse::<usize>() {
+                by.entry(&r.method).or_default().entry(c).or_default().push(100.0 * r.auroc);
+            }
+        }
+        let series: Vec<(String, Vec<(usize, f64)>)> = by
+            .into_iter()
+            .map(|(m, cls)| (m.to_string(), cls.into_iter().map(|(c, v)| (c, v.iter().sum::<f64>() / v.len() as f64)).collect()))
+            .collect();
+        if !series.is_empty() {
+            plot::auroc_by_class_svg(&dir.join(format!("auroc_by_class_nt{n_t}.svg")), &format!("AUROC per normal class, n_t = {n_t} (mean over seeds)"), &series)?;
+        }
+    }
+    let runs: Vec<&crate::experiment::RunRecord> = records.iter().filter(|r| r.method == method && !r.epoch_aurocs.is_empty()).collect();
+    if runs.is_empty() {
+        return Ok(());
+    }
+    let pick = |f: &dyn Fn(&crate::experiment::RunRecord) -> Vec<f64>| -> Vec<Vec<f64>> { runs.iter().map(|r| f(r)).filter(|v| !v.is_empty()).collect() };
+    let pts = |f: fn(&crate::train::EvalPoint) -> Option<f64>| move |r: &crate::experiment::RunRecord| -> Vec<f64> { r.points.iter().flatten().filter_map(f).map(|v| 100.0 * v).collect() };
+    let mut series = vec![("target test, Isolation Forest".to_string(), pick(&|r| r.epoch_aurocs.iter().flatten().map(|v| 100.0 * v).collect()))];
+    for (label, f) in [
+        ("target test, one-class SVM", pts(|p| Some(p.auroc_svm))),
+        ("source validation", pts(|p| p.source_val)),
+        ("cross-domain validation", pts(|p| p.target_val)),
+    ] {
+        let v = pick(&f);
+        if !v.is_empty() {
+            series.push((label.to_string(), v));
+        }
+    }
+    plot::curves_svg(&dir.join(format!("curves_{method}.svg")), &format!("{method}: AUROC over training"), "evaluation point (after each epoch)", &series)
 }

@@ -71,3 +71,97 @@ pub fn save_map(path: &Path, values: &[f32], scale: u32, heatmap: bool) -> Resul
     });
     img.save(path).map_err(|e| IradError::Invalid(format!("writing {}: {e}", path.display())))
 }
+
+/// Per-class AUROC (mean over seeds, ×100) of several methods at one n_t: one line each.
+pub fn auroc_by_class_svg(path: &Path, title: &str, series: &[(String, Vec<(usize, f64)>)]) -> Result<()> {
+    let err = |e: String| IradError::Invalid(format!("drawing {}: {e}", path.display()));
+    let root = SVGBackend::new(path, (760, 480)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
+    let lo = series.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).fold(100.0f64, f64::min).min(90.0);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(48)
+        .build_cartesian_2d(-0.5f64..9.5f64, (lo - 2.0).floor()..100.5f64)
+        .map_err(|e| err(e.to_string()))?;
+    chart
+        .configure_mesh()
+        .x_desc("normal class")
+        .y_desc("AUROC ×100")
+        .x_labels(10)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    for (i, (label, pts)) in series.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        let pts: Vec<(f64, f64)> = pts.iter().map(|(c, v)| (*c as f64, *v)).collect();
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .map_err(|e| err(e.to_string()))?
+            .label(label.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart
+            .draw_series(pts.iter().map(|p| Circle::new(*p, 3, color.filled())))
+            .map_err(|e| err(e.to_string()))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    root.present().map_err(|e| err(e.to_string()))
+}
+
+/// Curves over training (x = evaluation point, y = AUROC ×100): thin lines per run, thick means.
+pub fn curves_svg(path: &Path, title: &str, x_desc: &str, series: &[(String, Vec<Vec<f64>>)]) -> Result<()> {
+    let err = |e: String| IradError::Invalid(format!("drawing {}: {e}", path.display()));
+    let root = SVGBackend::new(path, (760, 480)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
+    let n = series.iter().flat_map(|(_, runs)| runs.iter().map(|r| r.len())).max().unwrap_or(1).max(2);
+    let lo = series.iter().flat_map(|(_, runs)| runs.iter().flatten()).copied().fold(100.0f64, f64::min);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0.8f64..n as f64 + 0.2, (lo - 2.0).floor().max(0.0)..100.5f64)
+        .map_err(|e| err(e.to_string()))?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc("AUROC ×100")
+        .x_labels(n)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    for (i, (label, runs)) in series.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        for r in runs {
+            chart
+                .draw_series(LineSeries::new(r.iter().enumerate().map(|(k, v)| (k as f64 + 1.0, *v)), color.mix(0.18)))
+                .map_err(|e| err(e.to_string()))?;
+        }
+        let mean: Vec<(f64, f64)> = (0..n)
+            .filter_map(|k| {
+                let v: Vec<f64> = runs.iter().filter_map(|r| r.get(k).copied()).collect();
+                (!v.is_empty()).then(|| (k as f64 + 1.0, v.iter().sum::<f64>() / v.len() as f64))
+            })
+            .collect();
+        chart
+            .draw_series(LineSeries::new(mean, color.stroke_width(3)))
+            .map_err(|e| err(e.to_string()))?
+            .label(format!("{label} (mean of {})", runs.len()))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    root.present().map_err(|e| err(e.to_string()))
+}
