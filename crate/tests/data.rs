@@ -68,3 +68,24 @@ fn image_folders_load_and_report_bad_files() {
     let e = irad::data::folder::load(empty.path()).unwrap_err().to_string();
     assert!(e.contains("no readable images"), "{e}");
 }
+
+#[test]
+fn mnist_m_is_deterministic_and_blends_photos_into_mnist_test_digits() {
+    use irad::data::protocol::source_validation;
+    let a = load(Domain::MnistM);
+    let b = load(Domain::MnistM);
+    assert_eq!(a.len(), 2_000);
+    assert_eq!(a.images, b.images, "same files, same images");
+    let t = load(Domain::MnistTest);
+    assert_eq!(a.labels[..], t.labels[..2_000], "labels are the MNIST test digits'");
+    assert!(a.images.iter().all(|v| (-1.0..=1.0).contains(v)));
+    // MNIST backgrounds are flat black; here they carry photo texture.
+    let flat = |s: &ImageSet, i: usize| s.image(i).iter().filter(|v| **v == -1.0).count();
+    let (mnist_flat, mm_flat): (usize, usize) = (0..100).map(|i| (flat(&t, i), flat(&a, i))).fold((0, 0), |x, y| (x.0 + y.0, x.1 + y.1));
+    assert!(mm_flat * 20 < mnist_flat, "photo backgrounds: {mm_flat} flat pixels vs MNIST's {mnist_flat}");
+    // The source-validation set is drawn from the other half of MNIST's test split.
+    let v = source_validation(&t, "3", 500, 0);
+    assert_eq!(v.len(), 1_000);
+    assert_eq!(v.labels.iter().filter(|l| *l == "3").count(), 500);
+    assert!(v.origins.iter().all(|o| o.trim_start_matches("mnist-test#").parse::<usize>().unwrap() >= 5_000), "{:?}", &v.origins[..3]);
+}
