@@ -706,11 +706,12 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
             let secs = t.elapsed().as_secs_f64();
             let points: Vec<crate::train::EvalPoint> = r.epoch_evals.iter().flatten().copied().collect();
             let mut rows = vec![(a.method.clone(), r.report.auroc), (format!("{}-residual", a.method), r.report.auroc_residual)];
-            if let Some(last) = points.last() {
+            if let Some(last) = r.epoch_evals.iter().flatten().last() {
                 rows.push((format!("{}-svm", a.method), last.auroc_svm));
             }
             // Model selection without target test images: the evaluation point with the best
-            // source-validation AUROC (first one on ties).
+            // source-validation AUROC (first one on ties). Only meaningful with several points.
+            let points = if points.len() > 1 { points } else { vec![] };
             let best = points.iter().filter(|p| p.source_val.is_some()).fold(None::<&crate::train::EvalPoint>, |b, p| match b {
                 Some(b) if b.source_val >= p.source_val => Some(b),
                 _ => Some(p),
