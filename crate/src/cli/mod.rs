@@ -720,6 +720,9 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
                 rows.push((format!("{}-val", a.method), b.auroc));
                 rows.push((format!("{}-val-svm", a.method), b.auroc_svm));
             }
+            if let Some(h) = points.last().and_then(|p| p.auroc_hybrid) {
+                rows.push((format!("{}-hybrid", a.method), h));
+            }
             let best_t = points.iter().filter(|p| p.target_val.is_some()).fold(None::<&crate::train::EvalPoint>, |b, p| match b {
                 Some(b) if b.target_val >= p.target_val => Some(b),
                 _ => Some(p),
@@ -727,6 +730,9 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
             if let Some(b) = best_t {
                 rows.push((format!("{}-tval", a.method), b.auroc));
                 rows.push((format!("{}-tval-svm", a.method), b.auroc_svm));
+                if let Some(h) = b.auroc_hybrid {
+                    rows.push((format!("{}-tval-hybrid", a.method), h));
+                }
             }
             for (method, auc) in rows {
                 let rec = RunRecord {

@@ -81,6 +81,29 @@ pub struct EvalPoint {
     /// target normals land among source normals in the shared space and anomalies do not.
     #[serde(default)]
     pub target_val: Option<f64>,
+    /// Target test set: hybrid of the product's score and a one-class SVM on the target normals'
+    /// raw pixels (mean of the two scores' ranks).
+    #[serde(default)]
+    pub auroc_hybrid: Option<f64>,
+}
+
+/// Ranks scaled to [0, 1] (ties share their mean rank): puts detectors on one scale.
+pub fn unit_ranks(v: &[f32]) -> Vec<f32> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0f32; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        for &k in &idx[i..=j] {
+            r[k] = (i + j) as f32 / 2.0 / (v.len().max(2) - 1) as f32;
+        }
+        i = j + 1;
+    }
+    r
 }
 
 /// Evaluate every score of one trained state on the target test set and (optionally) a source
@@ -105,8 +128,13 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
         let labels: Vec<bool> = (0..scores.len()).map(|i| i >= train.target.len()).collect();
         (source_val, auc(&scores, &labels))
     });
+    let if_scores = forest.anomaly_scores(&out.features);
+    let raw = |set: &ImageSet| Features::new(IMAGE_PIXELS, set.images.clone());
+    let raw_svm = OneClassSvm::fit(&raw(target), &OneClassSvmConfig::default());
+    let hybrid: Vec<f32> = unit_ranks(&if_scores).iter().zip(unit_ranks(&raw_svm.anomaly_scores(&raw(test)))).map(|(a, b)| a + b).collect();
     EvalPoint {
-        auroc: auc(&forest.anomaly_scores(&out.features), &anomalous),
+        auroc_hybrid: Some(auc(&hybrid, &anomalous)),
+        auroc: auc(&if_scores, &anomalous),
         auroc_svm: auc(&svm.anomaly_scores(&out.features), &anomalous),
         auroc_residual: auc(&residual_scores(&test.images, &out.reconstructions), &anomalous),
         source_val: vals.map(|v| v.0),
