@@ -74,6 +74,41 @@ pub fn pending<'a>(done: &[RunRecord], method: &str, cells: &'a [(String, u64, u
     cells.iter().filter(|(c, s, n)| !have.contains(&(method.to_string(), c.clone(), *s, *n))).collect()
 }
 
+/// The evaluation point with the largest `key` (the first on ties), if any has one.
+fn best_by(points: &[EvalPoint], key: fn(&EvalPoint) -> Option<f64>) -> Option<&EvalPoint> {
+    points.iter().filter(|p| key(p).is_some()).fold(None, |b, p| match b {
+        Some(b) if key(b) >= key(p) => Some(b),
+        _ => Some(p),
+    })
+}
+
+/// The table rows one IRAD run yields: `method` (the bundle's score), `-residual`, `-svm` and
+/// `-hybrid` at the last evaluation point, and, when there are several points, the point chosen
+/// without target test images by source validation (`-val…`) and by cross-domain validation (`-tval…`).
+pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[EvalPoint]) -> Vec<(String, f64)> {
+    let mut rows = vec![(method.to_string(), auroc), (format!("{method}-residual"), auroc_residual)];
+    if let Some(last) = points.last() {
+        rows.push((format!("{method}-svm"), last.auroc_svm));
+        if let Some(h) = last.auroc_hybrid {
+            rows.push((format!("{method}-hybrid"), h));
+        }
+    }
+    if points.len() < 2 {
+        return rows;
+    }
+    let rules: [(&str, fn(&EvalPoint) -> Option<f64>); 2] = [("val", |p| p.source_val), ("tval", |p| p.target_val)];
+    for (rule, key) in rules {
+        if let Some(b) = best_by(points, key) {
+            rows.push((format!("{method}-{rule}"), b.auroc));
+            rows.push((format!("{method}-{rule}-svm"), b.auroc_svm));
+            if let Some(h) = b.auroc_hybrid {
+                rows.push((format!("{method}-{rule}-hybrid"), h));
+            }
+        }
+    }
+    rows
+}
+
 fn mean_std(v: &[f64]) -> (f64, f64) {
     let m = v.iter().sum::<f64>() / v.len() as f64;
     let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len().max(2) - 1) as f64;
@@ -163,6 +198,25 @@ mod tests {
         assert!(t.contains("| 1 | – | 70.0 |"), "{t}");
         // Mean over classes of per-class means: (85 + 70) / 2.
         assert!(t.contains("| **mean** | **50.0** | **77.5** |"), "{t}");
+    }
+
+    #[test]
+    fn selection_rows_pick_the_best_validation_point_without_test_images() {
+        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01) };
+        // Source validation peaks at point 3, cross-domain validation at point 1 (tied with 2).
+        let pts = [p(0.90, 0.7, 0.8), p(0.80, 0.8, 0.8), p(0.70, 0.9, 0.1)];
+        let rows: BTreeMap<String, f64> = derived_rows("m", 0.70, 0.6, &pts).into_iter().collect();
+        assert_eq!(rows["m"], 0.70);
+        assert_eq!(rows["m-residual"], 0.6);
+        assert_eq!(rows["m-svm"], 0.35);
+        assert_eq!(rows["m-hybrid"], 0.71);
+        assert_eq!(rows["m-val"], 0.70);
+        assert_eq!(rows["m-tval"], 0.90, "first point on ties");
+        assert_eq!(rows["m-tval-svm"], 0.45);
+        assert_eq!(rows["m-tval-hybrid"], 0.91);
+        // One point: nothing to choose between, no selection rows.
+        let one: Vec<String> = derived_rows("m", 0.7, 0.6, &pts[..1]).into_iter().map(|r| r.0).collect();
+        assert_eq!(one, ["m", "m-residual", "m-svm", "m-hybrid"]);
     }
 
     #[test]

@@ -705,35 +705,7 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
             let _ = std::fs::remove_file(cell.with_extension("ckpt"));
             let secs = t.elapsed().as_secs_f64();
             let points: Vec<crate::train::EvalPoint> = r.epoch_evals.iter().flatten().copied().collect();
-            let mut rows = vec![(a.method.clone(), r.report.auroc), (format!("{}-residual", a.method), r.report.auroc_residual)];
-            if let Some(last) = r.epoch_evals.iter().flatten().last() {
-                rows.push((format!("{}-svm", a.method), last.auroc_svm));
-            }
-            // Model selection without target test images: the evaluation point with the best
-            // source-validation AUROC (first one on ties). Only meaningful with several points.
-            let points = if points.len() > 1 { points } else { vec![] };
-            let best = points.iter().filter(|p| p.source_val.is_some()).fold(None::<&crate::train::EvalPoint>, |b, p| match b {
-                Some(b) if b.source_val >= p.source_val => Some(b),
-                _ => Some(p),
-            });
-            if let Some(b) = best {
-                rows.push((format!("{}-val", a.method), b.auroc));
-                rows.push((format!("{}-val-svm", a.method), b.auroc_svm));
-            }
-            if let Some(h) = points.last().and_then(|p| p.auroc_hybrid) {
-                rows.push((format!("{}-hybrid", a.method), h));
-            }
-            let best_t = points.iter().filter(|p| p.target_val.is_some()).fold(None::<&crate::train::EvalPoint>, |b, p| match b {
-                Some(b) if b.target_val >= p.target_val => Some(b),
-                _ => Some(p),
-            });
-            if let Some(b) = best_t {
-                rows.push((format!("{}-tval", a.method), b.auroc));
-                rows.push((format!("{}-tval-svm", a.method), b.auroc_svm));
-                if let Some(h) = b.auroc_hybrid {
-                    rows.push((format!("{}-tval-hybrid", a.method), h));
-                }
-            }
+            let rows = crate::experiment::derived_rows(&a.method, r.report.auroc, r.report.auroc_residual, &points);
             for (method, auc) in rows {
                 let rec = RunRecord {
                     method,

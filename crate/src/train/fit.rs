@@ -196,3 +196,14 @@ pub fn evaluate(scorer: &Scorer, set: &ImageSet, normal: &str) -> EvalReport {
         roc: roc_curve(&scores, &anomalous),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unit_ranks;
+
+    #[test]
+    fn unit_ranks_span_zero_to_one_and_share_ties() {
+        assert_eq!(unit_ranks(&[3.0, -1.0, 3.0, 7.0]), vec![0.5, 0.0, 0.5, 1.0]);
+        assert_eq!(unit_ranks(&[2.0]), vec![0.0]);
+    }
+}
