@@ -737,7 +737,9 @@ fn draw_experiment_plots(dir: &Path, method: &str, records: &[crate::experiment:
     let n_ts: BTreeSet<usize> = records.iter().map(|r| r.n_t).collect();
     for n_t in n_ts {
         let mut by: BTreeMap<&str, BTreeMap<usize, Vec<f64>>> = BTreeMap::new();
-        for r in records.iter().filter(|r| r.n_t == n_t && !r.method.ends_with("-residual")) {
+        // Residual scores and the source-validation / SVM variants of selection stay in the table only.
+        let shown = |m: &str| !(m.ends_with("-residual") || m.contains("-val") || m.ends_with("-tval-svm"));
+        for r in records.iter().filter(|r| r.n_t == n_t && shown(&r.method)) {
             if let Ok(c) = r.class.parse::<usize>() {
                 by.entry(&r.method).or_default().entry(c).or_default().push(100.0 * r.auroc);
             }

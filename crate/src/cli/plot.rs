@@ -8,18 +8,37 @@ use crate::error::{IradError, Result};
 use crate::metrics::RocPoint;
 use crate::model::IMAGE_SIZE;
 
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+/// A captioned chart with room for axis labels: every plot here has the same frame.
+fn chart<'a, 'b>(root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>, title: &str, x: std::ops::Range<f64>, y: std::ops::Range<f64>) -> std::result::Result<Chart<'a, 'b>, String> {
+    ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 18))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(48)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| e.to_string())
+}
+
+/// Draw the legend at `pos` and write the file.
+fn finish<'a, 'b: 'a>(mut chart: Chart<'a, 'b>, root: &DrawingArea<SVGBackend<'b>, plotters::coord::Shift>, pos: SeriesLabelPosition) -> std::result::Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
 /// Draw one or more ROC curves with the chance diagonal.
 pub fn roc_svg(path: &Path, title: &str, curves: &[(String, &[RocPoint])]) -> Result<()> {
     let err = |e: String| IradError::Invalid(format!("drawing {}: {e}", path.display()));
     let root = SVGBackend::new(path, (560, 520)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(48)
-        .build_cartesian_2d(0f64..1f64, 0f64..1f64)
-        .map_err(|e| err(e.to_string()))?;
+    let mut chart = chart(&root, title, 0f64..1f64, 0f64..1f64).map_err(err)?;
     chart
         .configure_mesh()
         .x_desc("false positive rate (normals flagged)")
@@ -37,14 +56,7 @@ pub fn roc_svg(path: &Path, title: &str, curves: &[(String, &[RocPoint])]) -> Re
             .label(label.clone())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| err(e.to_string()))?;
-    root.present().map_err(|e| err(e.to_string()))
+    finish(chart, &root, SeriesLabelPosition::LowerRight).map_err(err)
 }
 
 /// A perceptual dark→bright ramp (black, purple, orange, yellow-white) for residuals in [0, 1].
@@ -78,17 +90,13 @@ pub fn auroc_by_class_svg(path: &Path, title: &str, series: &[(String, Vec<(usiz
     let root = SVGBackend::new(path, (760, 480)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
     let lo = series.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).fold(100.0f64, f64::min).min(90.0);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(48)
-        .build_cartesian_2d(-0.5f64..9.5f64, (lo - 2.0).floor()..100.5f64)
-        .map_err(|e| err(e.to_string()))?;
+    // Room below the data for the legend.
+    let mut chart = chart(&root, title, -0.5f64..9.5f64, (lo - 4.0 - 2.5 * series.len() as f64).floor().max(0.0)..100.5f64).map_err(err)?;
     chart
         .configure_mesh()
         .x_desc("normal class")
         .y_desc("AUROC ×100")
+        .light_line_style(TRANSPARENT)
         .x_labels(10)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
@@ -105,14 +113,7 @@ pub fn auroc_by_class_svg(path: &Path, title: &str, series: &[(String, Vec<(usiz
             .draw_series(pts.iter().map(|p| Circle::new(*p, 3, color.filled())))
             .map_err(|e| err(e.to_string()))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| err(e.to_string()))?;
-    root.present().map_err(|e| err(e.to_string()))
+    finish(chart, &root, SeriesLabelPosition::LowerLeft).map_err(err)
 }
 
 /// Curves over training (x = evaluation point, y = AUROC ×100): thin lines per run, thick means.
@@ -122,17 +123,12 @@ pub fn curves_svg(path: &Path, title: &str, x_desc: &str, series: &[(String, Vec
     root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
     let n = series.iter().flat_map(|(_, runs)| runs.iter().map(|r| r.len())).max().unwrap_or(1).max(2);
     let lo = series.iter().flat_map(|(_, runs)| runs.iter().flatten()).copied().fold(100.0f64, f64::min);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(48)
-        .build_cartesian_2d(0.8f64..n as f64 + 0.2, (lo - 2.0).floor().max(0.0)..100.5f64)
-        .map_err(|e| err(e.to_string()))?;
+    let mut chart = chart(&root, title, 0.8f64..n as f64 + 0.2, (lo - 2.0).floor().max(0.0)..100.5f64).map_err(err)?;
     chart
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc("AUROC ×100")
+        .light_line_style(TRANSPARENT)
         .x_labels(n)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
@@ -156,12 +152,5 @@ pub fn curves_svg(path: &Path, title: &str, x_desc: &str, series: &[(String, Vec
             .label(format!("{label} (mean of {})", runs.len()))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| err(e.to_string()))?;
-    root.present().map_err(|e| err(e.to_string()))
+    finish(chart, &root, SeriesLabelPosition::LowerLeft).map_err(err)
 }
