@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every experiment behind results/ (issue 5). Each command is resumable: finished cells are kept
 # in <dir>/runs.jsonl and skipped, so rerunning a part continues where it stopped.
-#   scripts/experiments.sh baselines | grid | grid50 | mnist-m | ablations | default-model | all
+#   scripts/experiments.sh baselines | grid | early | grid50 | mnist-m | ablations | default-model | all
 # One training process uses one core (RAYON_NUM_THREADS=1 measured fastest per core here);
 # run two parts side by side on a 2-core machine.
 set -euo pipefail
@@ -26,6 +26,12 @@ fi
 if [[ $part == grid || $part == all ]]; then
   run experiment --dir results/digits --method irad --classes "$CLASSES" --seeds "$SEEDS" --n-targets 10 \
     "${SCHEDULE[@]}" --eval-every-epoch --quiet
+fi
+if [[ $part == early || $part == all ]]; then
+  # Cross-domain validation falls monotonically over the main schedule, so it asks for earlier
+  # candidates: evaluation points after 8, 16, 24 and 32 steps.
+  run experiment --dir results/digits --method irad-early --classes "$CLASSES" --seeds "$SEEDS" --n-targets 10 \
+    --epochs 4 --max-steps 8 --eval-every-epoch --quiet
 fi
 if [[ $part == grid50 || $part == all ]]; then
   run experiment --dir results/digits --method irad --classes "$CLASSES" --seeds "$SEEDS" --n-targets 50 \
