@@ -22,6 +22,10 @@ run() { echo "+ irad $*" >&2; "$IRAD" "$@"; }
 if [[ $part == baselines || $part == all ]]; then
   run experiment --dir results/digits --baselines --no-irad --n-targets 10,50
   run experiment --dir results/mnist-m --target mnist-m --baselines --no-irad --n-targets 10,50
+  # What the two targets look like (class 0 normals on top, other digits below).
+  tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+  run samples --target optdigits --count 10 --out "$tmp/o" --sheet results/digits/samples.png
+  run samples --target mnist-m --count 10 --out "$tmp/m" --sheet results/mnist-m/samples.png
 fi
 if [[ $part == grid || $part == all ]]; then
   run experiment --dir results/digits --method irad --classes "$CLASSES" --seeds "$SEEDS" --n-targets 10 \

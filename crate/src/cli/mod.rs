@@ -257,6 +257,9 @@ pub struct SamplesArgs {
     /// Output folder; gets normal/ and anomaly/ sub-folders.
     #[arg(long, default_value = "web/samples")]
     pub out: PathBuf,
+    /// Also write a contact sheet PNG here (normals on top, anomalies below, 3× enlarged).
+    #[arg(long)]
+    pub sheet: Option<PathBuf>,
 }
 
 fn revision() -> String {
@@ -585,6 +588,10 @@ fn write_samples(a: &SamplesArgs) -> Result<i32> {
             img.save(&path).map_err(|e| IradError::Invalid(format!("writing {}: {e}", path.display())))?;
             index.push(format!("{group}/{}", path.file_name().unwrap().to_string_lossy()));
         }
+    }
+    if let Some(path) = &a.sheet {
+        plot::contact_sheet(path, &[normal.iter().map(|&i| all.image(i)).collect(), anomalies.iter().map(|&i| all.image(i)).collect()], 3)?;
+        println!("contact sheet: {}", path.display());
     }
     // A static page cannot list folders: it reads this index.
     write_atomic(&a.out.join("index.json"), &serde_json::to_vec_pretty(&index).expect("index serialises"))?;

@@ -154,3 +154,22 @@ pub fn curves_svg(path: &Path, title: &str, x_desc: &str, series: &[(String, Vec
     }
     finish(chart, &root, SeriesLabelPosition::LowerLeft).map_err(err)
 }
+
+/// Rows of 32×32 network inputs ([-1, 1]) as one grayscale PNG, each enlarged `scale`×, 4 px apart.
+pub fn contact_sheet(path: &Path, rows: &[Vec<&[f32]>], scale: u32) -> Result<()> {
+    let (side, gap) = (IMAGE_SIZE as u32 * scale, 4u32);
+    let cols = rows.iter().map(|r| r.len()).max().unwrap_or(0) as u32;
+    let (w, h) = (gap + cols * (side + gap), gap + rows.len() as u32 * (side + gap));
+    let img = image::GrayImage::from_fn(w.max(1), h.max(1), |x, y| {
+        let (c, r) = ((x.saturating_sub(gap)) / (side + gap), (y.saturating_sub(gap)) / (side + gap));
+        let (ix, iy) = (x.saturating_sub(gap) % (side + gap), y.saturating_sub(gap) % (side + gap));
+        match rows.get(r as usize).and_then(|row| row.get(c as usize)) {
+            Some(px) if x >= gap && y >= gap && ix < side && iy < side => {
+                let v = px[((iy / scale) * IMAGE_SIZE as u32 + ix / scale) as usize];
+                image::Luma([(((v + 1.0) / 2.0).clamp(0.0, 1.0) * 255.0).round() as u8])
+            }
+            _ => image::Luma([255]),
+        }
+    });
+    img.save(path).map_err(|e| IradError::Invalid(format!("writing {}: {e}", path.display())))
+}
