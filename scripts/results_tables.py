@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Markdown summary rows for results/README.md from the runners' raw records.
+
+    python3 scripts/results_tables.py results/digits/runs.jsonl --n-t 10 --seeds 0,1,2 \
+        --methods svm-raw-target,if-raw-source+target,irad,irad-tval,irad-hybrid
+
+One row per method: AUROC ×100 per class (mean over the seeds that have it), the mean over
+classes, and how many (class, seed) cells it rests on. Only the given seeds are used, so methods are
+compared on the same splits; a class missing a seed is marked with *.
+"""
+import argparse, collections, json
+
+ap = argparse.ArgumentParser()
+ap.add_argument("runs")
+ap.add_argument("--n-t", type=int, default=10)
+ap.add_argument("--seeds", default="0,1,2")
+ap.add_argument("--methods", required=True)
+ap.add_argument("--classes", default="0,1,2,3,4,5,6,7,8,9")
+a = ap.parse_args()
+seeds = {int(s) for s in a.seeds.split(",")}
+classes = a.classes.split(",")
+cells = collections.defaultdict(dict)
+for line in open(a.runs):
+    if not line.strip():
+        continue
+    try:
+        r = json.loads(line)
+    except json.JSONDecodeError:
+        continue  # a torn last line
+    if r["n_t"] == a.n_t and r["seed"] in seeds:
+        cells[r["method"]][(r["class"], r["seed"])] = 100 * r["auroc"]
+
+print("| method | " + " | ".join(classes) + " | **mean** | cells |")
+print("|---|" + "---|" * (len(classes) + 2))
+for m in a.methods.split(","):
+    per, n = [], 0
+    row = []
+    for c in classes:
+        v = [cells[m][(c, s)] for s in sorted(seeds) if (c, s) in cells[m]]
+        n += len(v)
+        if v:
+            per.append(sum(v) / len(v))
+            row.append(f"{per[-1]:.1f}" + ("*" if len(v) < len(seeds) else ""))
+        else:
+            row.append("–")
+    mean = f"**{sum(per) / len(per):.1f}**" if len(per) == len(classes) else (f"({sum(per) / len(per):.1f}, {len(per)} classes)" if per else "–")
+    print(f"| `{m}` | " + " | ".join(row) + f" | {mean} | {n} |")
