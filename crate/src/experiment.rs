@@ -92,6 +92,9 @@ pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[Eva
         if let Some(h) = last.auroc_hybrid {
             rows.push((format!("{method}-hybrid"), h));
         }
+        if let Some(v) = last.auroc_svm_rbf {
+            rows.push((format!("{method}-svm-rbf"), v));
+        }
     }
     if points.len() < 2 {
         return rows;
@@ -202,7 +205,7 @@ mod tests {
 
     #[test]
     fn selection_rows_pick_the_best_validation_point_without_test_images() {
-        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01) };
+        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01), auroc_svm_rbf: None };
         // Source validation peaks at point 3, cross-domain validation at point 1 (tied with 2).
         let pts = [p(0.90, 0.7, 0.8), p(0.80, 0.8, 0.8), p(0.70, 0.9, 0.1)];
         let rows: BTreeMap<String, f64> = derived_rows("m", 0.70, 0.6, &pts).into_iter().collect();

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundle::Calibration;
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
-use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, OneClassSvm, OneClassSvmConfig};
+use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, Kernel, OneClassSvm, OneClassSvmConfig};
 use crate::metrics::{RocPoint, auroc, roc_curve};
 use crate::model::IMAGE_PIXELS;
 use crate::score::{Networks, Scorer, residual_scores};
@@ -85,6 +85,29 @@ pub struct EvalPoint {
     /// raw pixels (mean of the two scores' ranks).
     #[serde(default)]
     pub auroc_hybrid: Option<f64>,
+    /// Target test set: one-class SVM with an RBF kernel (γ = 1/L) on target-normal features
+    /// standardised with the source normals' feature means and deviations.
+    #[serde(default)]
+    pub auroc_svm_rbf: Option<f64>,
+}
+
+/// Per-dimension mean and standard deviation (floored at 1e-6).
+fn standardiser(x: &Features) -> (Vec<f32>, Vec<f32>) {
+    let n = x.len().max(1) as f32;
+    let mut mean = vec![0.0f32; x.dim];
+    for r in 0..x.len() {
+        x.row(r).iter().zip(mean.iter_mut()).for_each(|(v, m)| *m += v / n);
+    }
+    let mut var = vec![0.0f32; x.dim];
+    for r in 0..x.len() {
+        x.row(r).iter().zip(&mean).zip(var.iter_mut()).for_each(|((v, m), s)| *s += (v - m).powi(2) / n);
+    }
+    (mean, var.into_iter().map(|v| v.sqrt().max(1e-6)).collect())
+}
+
+fn standardise(x: &Features, (mean, std): &(Vec<f32>, Vec<f32>)) -> Features {
+    let data = x.data.chunks(x.dim).flat_map(|row| row.iter().zip(mean).zip(std).map(|((v, m), s)| (v - m) / s)).collect();
+    Features::new(x.dim, data)
 }
 
 /// Ranks scaled to [0, 1] (ties share their mean rank): puts detectors on one scale.
@@ -132,7 +155,11 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
     let raw = |set: &ImageSet| Features::new(IMAGE_PIXELS, set.images.clone());
     let raw_svm = OneClassSvm::fit(&raw(target), &OneClassSvmConfig::default());
     let hybrid: Vec<f32> = unit_ranks(&if_scores).iter().zip(unit_ranks(&raw_svm.anomaly_scores(&raw(test)))).map(|(a, b)| a + b).collect();
+    let source_features = Features::new(train.features.dim, train.features.data[..source.len() * train.features.dim].to_vec());
+    let z = standardiser(&source_features);
+    let rbf = OneClassSvm::fit(&standardise(&train.target, &z), &OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() });
     EvalPoint {
+        auroc_svm_rbf: Some(auc(&rbf.anomaly_scores(&standardise(&out.features, &z)), &anomalous)),
         auroc_hybrid: Some(auc(&hybrid, &anomalous)),
         auroc: auc(&if_scores, &anomalous),
         auroc_svm: auc(&svm.anomaly_scores(&out.features), &anomalous),
