@@ -10,7 +10,7 @@ use irad::data::protocol::{source_normals, split_target};
 use irad::data::{Domain, ImageSet};
 use irad::model::{IradConfig, TrainingNets};
 use irad::score::Networks;
-use irad::train::{LossWeights, TrainConfig, Trainer, evaluate, fit_detector};
+use irad::train::{DetectorKind, LossWeights, TrainConfig, Trainer, evaluate, fit_detector};
 
 /// burn's CPU backend keeps one process-wide RNG: trainings in parallel threads would interleave draws.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -55,12 +55,27 @@ fn short_training_learns_and_detects() {
     assert!(last < 0.9 * first, "reconstruction loss should fall: epoch 1 {first:.4} → epoch 3 {last:.4}");
     let d = Device::flex();
     let networks = Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
-    let (scorer, cal) = fit_detector(networks, &src, &tgt, 0);
+    let (scorer, cal) = fit_detector(networks, &src, &tgt, 0, DetectorKind::IsolationForest);
     let report = evaluate(&scorer, &test, "0");
     assert_eq!(report.n_normal + report.n_anomalous, 1_787);
     eprintln!("short training: cycle {first:.4} → {last:.4}, AUROC {:.3}", report.auroc);
     assert!(report.auroc > 0.7, "AUROC {:.3} should clearly beat chance", report.auroc);
     assert!(cal.threshold > 0.0 && cal.threshold < 1.0);
+
+    // The same networks with the target-feature SVM: it detects, its leave-one-out threshold
+    // lets most held-out normals through, and it survives a bundle round trip.
+    let networks = Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
+    let (svm, cal) = fit_detector(networks, &src, &tgt, 0, DetectorKind::FeatureSvm);
+    assert_eq!(svm.detector.name(), "one-class-svm");
+    let report = evaluate(&svm, &test, "0");
+    eprintln!("feature SVM: AUROC {:.3}, {:.0}% of normals pass", report.auroc, 100.0 * report.normal_accepted);
+    assert!(report.auroc > 0.7, "feature-SVM AUROC {:.3}", report.auroc);
+    assert!(report.normal_accepted > 0.6, "only {:.0}% of held-out normals pass", 100.0 * report.normal_accepted);
+    assert_eq!(cal.quantile, 1.0);
+    let json = serde_json::to_string(&svm.detector).unwrap();
+    let back: irad::detector::Detector = serde_json::from_str(&json).unwrap();
+    let feats = svm.networks.forward_all(&test.images[..64 * 1024], 64).features;
+    assert_eq!(back.score(&feats), svm.detector.score(&feats));
 }
 
 fn params(nets: &TrainingNets) -> Vec<f32> {

@@ -47,6 +47,16 @@ pub enum Command {
     },
 }
 
+/// The detector on the shared features.
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq)]
+pub enum DetectorArg {
+    /// Isolation Forest on source + oversampled target features (the design's).
+    #[default]
+    Iforest,
+    /// One-class SVM (RBF) on the target normals' features, standardised with source statistics.
+    FeatureSvm,
+}
+
 /// Which trained state goes into the bundle.
 #[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq)]
 pub enum Select {
@@ -139,6 +149,9 @@ pub struct TrainArgs {
     /// Evaluate AUROC on the target test split after every epoch (AUROC-vs-epoch curve).
     #[arg(long)]
     pub eval_every_epoch: bool,
+    /// Detector stored in the bundle.
+    #[arg(long, value_enum, default_value_t = DetectorArg::Iforest)]
+    pub detector: DetectorArg,
     /// Which epoch's networks to keep (anything but `last` evaluates after every epoch).
     #[arg(long, value_enum, default_value_t = Select::Last)]
     pub select: Select,
@@ -365,7 +378,11 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
         None => (outcome.nets.scoring().valid().to_device(&inference), outcome.history.len()),
     };
     let networks = Networks::new(nets, a.latent, &inference);
-    let (scorer, calibration) = fit_detector(networks, &source, &target, a.split.seed);
+    let kind = match a.detector {
+        DetectorArg::Iforest => crate::train::DetectorKind::IsolationForest,
+        DetectorArg::FeatureSvm => crate::train::DetectorKind::FeatureSvm,
+    };
+    let (scorer, calibration) = fit_detector(networks, &source, &target, a.split.seed, kind);
     let report = evaluate(&scorer, &test, &a.split.normal_class);
     let mut provenance = Provenance {
         source: a.source.to_string(),

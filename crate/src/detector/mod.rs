@@ -5,7 +5,7 @@ mod iforest;
 mod ocsvm;
 
 pub use iforest::{IsolationForest, IsolationForestConfig};
-pub use ocsvm::{Kernel, OneClassSvm, OneClassSvmConfig};
+pub use ocsvm::{Kernel, OneClassSvm, OneClassSvmConfig, Standardiser};
 
 use serde::{Deserialize, Serialize};
 

@@ -36,9 +36,41 @@ impl Default for OneClassSvmConfig {
     }
 }
 
+/// Per-dimension affine input scaling, `(x − mean) / std`, fitted on some reference rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Standardiser {
+    pub mean: Vec<f32>,
+    pub std: Vec<f32>,
+}
+
+impl Standardiser {
+    /// Means and standard deviations of `x`'s columns (deviations floored at 1e-6).
+    pub fn fit(x: &Features) -> Self {
+        let n = x.len().max(1) as f64;
+        let mut mean = vec![0.0f64; x.dim];
+        for r in 0..x.len() {
+            x.row(r).iter().zip(mean.iter_mut()).for_each(|(v, m)| *m += *v as f64 / n);
+        }
+        let mut var = vec![0.0f64; x.dim];
+        for r in 0..x.len() {
+            x.row(r).iter().zip(&mean).zip(var.iter_mut()).for_each(|((v, m), s)| *s += (*v as f64 - m).powi(2) / n);
+        }
+        Self { mean: mean.into_iter().map(|m| m as f32).collect(), std: var.into_iter().map(|v| (v.sqrt() as f32).max(1e-6)).collect() }
+    }
+
+    pub fn apply(&self, x: &Features) -> Features {
+        assert_eq!(x.dim, self.mean.len(), "standardiser: fitted on {} features, got {}", self.mean.len(), x.dim);
+        let data = x.data.chunks(x.dim).flat_map(|row| row.iter().zip(&self.mean).zip(&self.std).map(|((v, m), s)| (v - m) / s)).collect();
+        Features::new(x.dim, data)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneClassSvm {
     pub dim: usize,
+    /// Applied to every input (training rows included) before the kernel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Standardiser>,
     kernel: Kernel,
     gamma: f64,
     /// Support vectors (rows with αᵢ > 0), row-major, and their coefficients.
@@ -62,6 +94,12 @@ fn kernel(k: &Kernel, gamma: f64, a: &[f32], b: &[f32]) -> f64 {
 }
 
 impl OneClassSvm {
+    /// Fit on `x` after standardising it with `scale` (fitted elsewhere, e.g. on source rows).
+    pub fn fit_scaled(x: &Features, config: &OneClassSvmConfig, scale: Standardiser) -> Self {
+        let svm = Self::fit(&scale.apply(x), config);
+        Self { scale: Some(scale), ..svm }
+    }
+
     pub fn fit(x: &Features, config: &OneClassSvmConfig) -> Self {
         let n = x.len();
         assert!(n > 0, "one-class SVM: no training rows");
@@ -121,6 +159,7 @@ impl OneClassSvm {
         let keep: Vec<usize> = (0..n).filter(|&t| alpha[t] > 0.0).collect();
         Self {
             dim: x.dim,
+            scale: None,
             kernel: config.kernel,
             gamma,
             support: x.select(&keep).data,
@@ -136,6 +175,14 @@ impl OneClassSvm {
     /// −(Σ αᵢ K(xᵢ, x) − ρ) per row: positive outside the learned region.
     pub fn anomaly_scores(&self, x: &Features) -> Vec<f32> {
         assert_eq!(x.dim, self.dim, "one-class SVM: fitted on {} features, got {}", self.dim, x.dim);
+        let scaled;
+        let x = match &self.scale {
+            Some(s) => {
+                scaled = s.apply(x);
+                &scaled
+            }
+            None => x,
+        };
         (0..x.len())
             .map(|r| {
                 let row = x.row(r);
@@ -170,6 +217,19 @@ mod tests {
         // About ν of the training points lie outside (score > 0): the ν-property.
         let outside = svm.anomaly_scores(&x).iter().filter(|v| **v > 1e-6).count();
         assert!(outside <= 6, "{outside} of 20 outside with ν = 0.3");
+    }
+
+    #[test]
+    fn scaled_fit_equals_fit_on_standardised_rows() {
+        let x = Features::new(2, (0..40).map(|i| if i % 2 == 0 { 100.0 + i as f32 } else { 0.01 * i as f32 }).collect());
+        let z = Standardiser::fit(&x);
+        let zx = z.apply(&x);
+        let m: Vec<f32> = (0..2).map(|c| (0..zx.len()).map(|r| zx.row(r)[c]).sum::<f32>() / zx.len() as f32).collect();
+        assert!(m.iter().all(|v| v.abs() < 1e-4), "{m:?}");
+        let cfg = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() };
+        let a = OneClassSvm::fit_scaled(&x, &cfg, z.clone());
+        let b = OneClassSvm::fit(&zx, &cfg);
+        assert_eq!(a.anomaly_scores(&x), b.anomaly_scores(&zx));
     }
 
     #[test]

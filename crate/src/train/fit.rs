@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundle::Calibration;
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
-use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, Kernel, OneClassSvm, OneClassSvmConfig};
+use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, Kernel, OneClassSvm, OneClassSvmConfig, Standardiser};
 use crate::metrics::{RocPoint, auroc, roc_curve};
 use crate::model::IMAGE_PIXELS;
 use crate::score::{Networks, Scorer, residual_scores};
@@ -49,16 +49,61 @@ fn training_outputs(networks: &Networks, source: &ImageSet, target: &ImageSet, s
     TrainingOutputs { features: s.features.concat(&t.features.select(&over)), residuals, target: t.features }
 }
 
+/// Which detector a bundle carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub enum DetectorKind {
+    /// Isolation Forest on source + oversampled target features (design §1).
+    #[default]
+    IsolationForest,
+    /// One-class SVM (RBF, γ = 1/L) on the target normals' features, standardised with the
+    /// source normals' feature statistics.
+    FeatureSvm,
+}
+
+fn fit_feature_svm(train: &TrainingOutputs, n_source: usize) -> OneClassSvm {
+    let source = Features::new(train.features.dim, train.features.data[..n_source * train.features.dim].to_vec());
+    let config = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() };
+    OneClassSvm::fit_scaled(&train.target, &config, Standardiser::fit(&source))
+}
+
 /// Fit an Isolation Forest on E_sh features of source normals + target normals oversampled to
 /// the source count (design §1), and calibrate the threshold on the same rows.
-pub fn fit_detector(networks: Networks, source: &ImageSet, target: &ImageSet, seed: u64) -> (Scorer, Calibration) {
+///
+/// With [`DetectorKind::FeatureSvm`] the detector is the target-feature SVM instead, with its
+/// threshold at the largest leave-one-out score of the target normals.
+pub fn fit_detector(networks: Networks, source: &ImageSet, target: &ImageSet, seed: u64, kind: DetectorKind) -> (Scorer, Calibration) {
     let out = training_outputs(&networks, source, target, seed);
-    let forest = IsolationForest::fit(&out.features, &IsolationForestConfig { seed, ..Default::default() });
-    let detector = Detector::IsolationForest(forest);
-    let scores = detector.score(&out.features);
+    let (detector, threshold) = match kind {
+        DetectorKind::IsolationForest => {
+            let d = Detector::IsolationForest(IsolationForest::fit(&out.features, &IsolationForestConfig { seed, ..Default::default() }));
+            let t = quantile(&d.score(&out.features), THRESHOLD_QUANTILE);
+            (d, t)
+        }
+        DetectorKind::FeatureSvm => {
+            let svm = fit_feature_svm(&out, source.len());
+            // Training rows sit on or inside the boundary they define, so unseen normals score
+            // higher: calibrate on leave-one-out scores (each target normal scored by an SVM
+            // fitted on the others), taking the largest.
+            let n = out.target.len();
+            let t = if n < 3 {
+                let s = svm.anomaly_scores(&out.target);
+                s.iter().copied().fold(f32::NEG_INFINITY, f32::max) + 1e-3
+            } else {
+                let config = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() };
+                let scale = svm.scale.clone().expect("feature SVM is standardised");
+                (0..n)
+                    .map(|i| {
+                        let rest: Vec<usize> = (0..n).filter(|&j| j != i).collect();
+                        OneClassSvm::fit_scaled(&out.target.select(&rest), &config, scale.clone()).anomaly_scores(&out.target.select(&[i]))[0]
+                    })
+                    .fold(f32::NEG_INFINITY, f32::max)
+            };
+            (Detector::OneClassSvm(svm), t)
+        }
+    };
     let calibration = Calibration {
-        threshold: quantile(&scores, THRESHOLD_QUANTILE),
-        quantile: THRESHOLD_QUANTILE,
+        threshold,
+        quantile: if kind == DetectorKind::IsolationForest { THRESHOLD_QUANTILE } else { 1.0 },
         residual_threshold: quantile(&out.residuals, THRESHOLD_QUANTILE),
     };
     (Scorer { networks, detector, threshold: calibration.threshold }, calibration)
@@ -89,25 +134,6 @@ pub struct EvalPoint {
     /// standardised with the source normals' feature means and deviations.
     #[serde(default)]
     pub auroc_svm_rbf: Option<f64>,
-}
-
-/// Per-dimension mean and standard deviation (floored at 1e-6).
-fn standardiser(x: &Features) -> (Vec<f32>, Vec<f32>) {
-    let n = x.len().max(1) as f32;
-    let mut mean = vec![0.0f32; x.dim];
-    for r in 0..x.len() {
-        x.row(r).iter().zip(mean.iter_mut()).for_each(|(v, m)| *m += v / n);
-    }
-    let mut var = vec![0.0f32; x.dim];
-    for r in 0..x.len() {
-        x.row(r).iter().zip(&mean).zip(var.iter_mut()).for_each(|((v, m), s)| *s += (v - m).powi(2) / n);
-    }
-    (mean, var.into_iter().map(|v| v.sqrt().max(1e-6)).collect())
-}
-
-fn standardise(x: &Features, (mean, std): &(Vec<f32>, Vec<f32>)) -> Features {
-    let data = x.data.chunks(x.dim).flat_map(|row| row.iter().zip(mean).zip(std).map(|((v, m), s)| (v - m) / s)).collect();
-    Features::new(x.dim, data)
 }
 
 /// Ranks scaled to [0, 1] (ties share their mean rank): puts detectors on one scale.
@@ -155,11 +181,9 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
     let raw = |set: &ImageSet| Features::new(IMAGE_PIXELS, set.images.clone());
     let raw_svm = OneClassSvm::fit(&raw(target), &OneClassSvmConfig::default());
     let hybrid: Vec<f32> = unit_ranks(&if_scores).iter().zip(unit_ranks(&raw_svm.anomaly_scores(&raw(test)))).map(|(a, b)| a + b).collect();
-    let source_features = Features::new(train.features.dim, train.features.data[..source.len() * train.features.dim].to_vec());
-    let z = standardiser(&source_features);
-    let rbf = OneClassSvm::fit(&standardise(&train.target, &z), &OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() });
+    let rbf = fit_feature_svm(&train, source.len());
     EvalPoint {
-        auroc_svm_rbf: Some(auc(&rbf.anomaly_scores(&standardise(&out.features, &z)), &anomalous)),
+        auroc_svm_rbf: Some(auc(&rbf.anomaly_scores(&out.features), &anomalous)),
         auroc_hybrid: Some(auc(&hybrid, &anomalous)),
         auroc: auc(&if_scores, &anomalous),
         auroc_svm: auc(&svm.anomaly_scores(&out.features), &anomalous),

@@ -7,6 +7,6 @@ pub mod losses;
 pub mod step;
 pub mod trainer;
 
-pub use fit::{EvalPoint, EvalReport, eval_point, evaluate, fit_detector};
+pub use fit::{DetectorKind, EvalPoint, EvalReport, eval_point, evaluate, fit_detector};
 pub use losses::LossWeights;
 pub use trainer::{TrainConfig, TrainOutcome, Trainer};
