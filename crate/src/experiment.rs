@@ -95,6 +95,9 @@ pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[Eva
         if let Some(v) = last.auroc_svm_rbf {
             rows.push((format!("{method}-svm-rbf"), v));
         }
+        if let Some(v) = last.auroc_svm_pair {
+            rows.push((format!("{method}-svm-pair"), v));
+        }
     }
     if points.len() < 2 {
         return rows;
@@ -106,6 +109,12 @@ pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[Eva
             rows.push((format!("{method}-{rule}-svm"), b.auroc_svm));
             if let Some(h) = b.auroc_hybrid {
                 rows.push((format!("{method}-{rule}-hybrid"), h));
+            }
+            if let Some(v) = b.auroc_svm_rbf {
+                rows.push((format!("{method}-{rule}-svm-rbf"), v));
+            }
+            if let Some(v) = b.auroc_svm_pair {
+                rows.push((format!("{method}-{rule}-svm-pair"), v));
             }
         }
     }
@@ -205,7 +214,7 @@ mod tests {
 
     #[test]
     fn selection_rows_pick_the_best_validation_point_without_test_images() {
-        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01), auroc_svm_rbf: None };
+        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01), auroc_svm_rbf: None, auroc_svm_pair: None };
         // Source validation peaks at point 3, cross-domain validation at point 1 (tied with 2).
         let pts = [p(0.90, 0.7, 0.8), p(0.80, 0.8, 0.8), p(0.70, 0.9, 0.1)];
         let rows: BTreeMap<String, f64> = derived_rows("m", 0.70, 0.6, &pts).into_iter().collect();

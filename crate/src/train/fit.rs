@@ -134,6 +134,9 @@ pub struct EvalPoint {
     /// standardised with the source normals' feature means and deviations.
     #[serde(default)]
     pub auroc_svm_rbf: Option<f64>,
+    /// Target test set: rank-average of that feature SVM and the raw-pixel one-class SVM.
+    #[serde(default)]
+    pub auroc_svm_pair: Option<f64>,
 }
 
 /// Ranks scaled to [0, 1] (ties share their mean rank): puts detectors on one scale.
@@ -180,10 +183,14 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
     let if_scores = forest.anomaly_scores(&out.features);
     let raw = |set: &ImageSet| Features::new(IMAGE_PIXELS, set.images.clone());
     let raw_svm = OneClassSvm::fit(&raw(target), &OneClassSvmConfig::default());
-    let hybrid: Vec<f32> = unit_ranks(&if_scores).iter().zip(unit_ranks(&raw_svm.anomaly_scores(&raw(test)))).map(|(a, b)| a + b).collect();
+    let raw_scores = raw_svm.anomaly_scores(&raw(test));
+    let hybrid: Vec<f32> = unit_ranks(&if_scores).iter().zip(unit_ranks(&raw_scores)).map(|(a, b)| a + b).collect();
     let rbf = fit_feature_svm(&train, source.len());
+    let rbf_scores = rbf.anomaly_scores(&out.features);
+    let pair: Vec<f32> = unit_ranks(&rbf_scores).iter().zip(unit_ranks(&raw_scores)).map(|(a, b)| a + b).collect();
     EvalPoint {
-        auroc_svm_rbf: Some(auc(&rbf.anomaly_scores(&out.features), &anomalous)),
+        auroc_svm_pair: Some(auc(&pair, &anomalous)),
+        auroc_svm_rbf: Some(auc(&rbf_scores, &anomalous)),
         auroc_hybrid: Some(auc(&hybrid, &anomalous)),
         auroc: auc(&if_scores, &anomalous),
         auroc_svm: auc(&svm.anomaly_scores(&out.features), &anomalous),
