@@ -16,6 +16,7 @@ ap.add_argument("--n-t", type=int, default=10)
 ap.add_argument("--seeds", default="0,1,2")
 ap.add_argument("--methods", required=True)
 ap.add_argument("--classes", default="0,1,2,3,4,5,6,7,8,9")
+ap.add_argument("--derive", help="base method: add <method>-<rule>-<score> rows from its evaluation points")
 a = ap.parse_args()
 seeds = {int(s) for s in a.seeds.split(",")}
 classes = a.classes.split(",")
@@ -29,6 +30,14 @@ for line in open(a.runs):
         continue  # a torn last line
     if r["n_t"] == a.n_t and r["seed"] in seeds:
         cells[r["method"]][(r["class"], r["seed"])] = 100 * r["auroc"]
+        pts = [p for p in r.get("points", []) if p]
+        if a.derive and r["method"] == a.derive and len(pts) > 1:
+            for rule, key in (("val", "source_val"), ("tval", "target_val")):
+                best = max(range(len(pts)), key=lambda i: (pts[i].get(key) or -1, -i))
+                for score in ("auroc", "auroc_svm_rbf", "auroc_svm_pair", "auroc_hybrid"):
+                    if pts[best].get(score) is not None:
+                        name = f"{a.derive}-{rule}" + ("" if score == "auroc" else "-" + score[len("auroc_"):].replace("_", "-"))
+                        cells[name][(r["class"], r["seed"])] = 100 * pts[best][score]
 
 print("| method | " + " | ".join(classes) + " | **mean** | cells |")
 print("|---|" + "---|" * (len(classes) + 2))
@@ -45,3 +54,6 @@ for m in a.methods.split(","):
             row.append("–")
     mean = f"**{sum(per) / len(per):.1f}**" if len(per) == len(classes) else (f"({sum(per) / len(per):.1f}, {len(per)} classes)" if per else "–")
     print(f"| `{m}` | " + " | ".join(row) + f" | {mean} | {n} |")
+
+# Scores chosen per run from its evaluation points (for runs recorded before a selection row
+# existed): --derive METHOD prints, for each rule, the score at the point that rule picks.

@@ -80,9 +80,15 @@ impl Detector {
 /// images, the largest normal score is the only honest bound; a small margin keeps it.
 pub const ADAPT_QUANTILE: f64 = 1.0;
 
-/// Fit a fresh Isolation Forest on `normals` (shared features of a user's own normal images)
-/// and return it with a threshold at `quantile` of their scores (+2% margin of the score range).
-pub fn refit(normals: &Features, quantile: f64) -> (Detector, f32) {
+/// Refit the detector on `normals` (shared features of a user's own normal images), keeping
+/// its kind: a one-class SVM is refitted with the same kernel and input scaling and a
+/// leave-one-out threshold; otherwise a fresh Isolation Forest with a threshold at `quantile` of
+/// their scores (+2% margin of the score range).
+pub fn refit(normals: &Features, quantile: f64, like: &Detector) -> (Detector, f32) {
+    if let Detector::OneClassSvm(svm) = like {
+        let (svm, threshold) = svm.refit_like(normals);
+        return (Detector::OneClassSvm(svm), threshold);
+    }
     let forest = IsolationForest::fit(normals, &IsolationForestConfig::default());
     let mut scores = forest.anomaly_scores(normals);
     scores.sort_by(f32::total_cmp);

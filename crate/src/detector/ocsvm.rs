@@ -168,6 +168,35 @@ impl OneClassSvm {
         }
     }
 
+    /// Fit on `x` and return a threshold for unseen normals: the largest leave-one-out score
+    /// (each row scored by an SVM fitted on the others). Training rows sit on or inside the
+    /// boundary they define, so their own scores would put the threshold too low.
+    pub fn fit_calibrated(x: &Features, config: &OneClassSvmConfig, scale: Option<Standardiser>) -> (Self, f32) {
+        let fit = |rows: &Features| match &scale {
+            Some(s) => Self::fit_scaled(rows, config, s.clone()),
+            None => Self::fit(rows, config),
+        };
+        let svm = fit(x);
+        let n = x.len();
+        let threshold = if n < 3 {
+            svm.anomaly_scores(x).into_iter().fold(f32::NEG_INFINITY, f32::max) + 1e-3
+        } else {
+            (0..n)
+                .map(|i| {
+                    let rest: Vec<usize> = (0..n).filter(|&j| j != i).collect();
+                    fit(&x.select(&rest)).anomaly_scores(&x.select(&[i]))[0]
+                })
+                .fold(f32::NEG_INFINITY, f32::max)
+        };
+        (svm, threshold)
+    }
+
+    /// A new SVM of the same kind (kernel, input scaling) fitted on `normals`, with its
+    /// leave-one-out threshold: adapting a bundle's SVM to a user's own normal images.
+    pub fn refit_like(&self, normals: &Features) -> (Self, f32) {
+        Self::fit_calibrated(normals, &OneClassSvmConfig { kernel: self.kernel, ..Default::default() }, self.scale.clone())
+    }
+
     pub fn support_vectors(&self) -> usize {
         self.alpha.len()
     }
@@ -230,6 +259,25 @@ mod tests {
         let a = OneClassSvm::fit_scaled(&x, &cfg, z.clone());
         let b = OneClassSvm::fit(&zx, &cfg);
         assert_eq!(a.anomaly_scores(&x), b.anomaly_scores(&zx));
+    }
+
+    #[test]
+    fn leave_one_out_threshold_admits_unseen_normals_and_refit_keeps_the_scaling() {
+        // Normals: a 4-d Gaussian-ish cloud from a fixed sequence; 12 to fit, 200 unseen.
+        let cloud = |n: usize, off: usize| Features::new(4, (0..n * 4).map(|i| (((i + off) as f32 * 0.618).fract() - 0.5) * 2.0).collect());
+        let (train, unseen) = (cloud(12, 0), cloud(200, 1000));
+        let scale = Standardiser::fit(&cloud(500, 7));
+        let cfg = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() };
+        let (svm, t) = OneClassSvm::fit_calibrated(&train, &cfg, Some(scale.clone()));
+        let own_max = svm.anomaly_scores(&train).into_iter().fold(f32::NEG_INFINITY, f32::max);
+        assert!(t > own_max, "LOO threshold {t} above the training rows' own scores ({own_max})");
+        let pass = svm.anomaly_scores(&unseen).iter().filter(|s| **s <= t).count();
+        assert!(pass >= 150, "{pass} of 200 unseen normals pass");
+        let far = Features::new(4, vec![9.0, -9.0, 9.0, -9.0]);
+        assert!(svm.anomaly_scores(&far)[0] > t);
+        let (again, t2) = svm.refit_like(&train);
+        assert_eq!(again, svm);
+        assert_eq!(t2, t);
     }
 
     #[test]

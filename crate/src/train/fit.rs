@@ -60,10 +60,18 @@ pub enum DetectorKind {
     FeatureSvm,
 }
 
+const FEATURE_SVM: OneClassSvmConfig = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, nu: 0.5, tol: 1e-3 };
+
+fn source_scale(train: &TrainingOutputs, n_source: usize) -> Standardiser {
+    Standardiser::fit(&Features::new(train.features.dim, train.features.data[..n_source * train.features.dim].to_vec()))
+}
+
 fn fit_feature_svm(train: &TrainingOutputs, n_source: usize) -> OneClassSvm {
-    let source = Features::new(train.features.dim, train.features.data[..n_source * train.features.dim].to_vec());
-    let config = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() };
-    OneClassSvm::fit_scaled(&train.target, &config, Standardiser::fit(&source))
+    OneClassSvm::fit_scaled(&train.target, &FEATURE_SVM, source_scale(train, n_source))
+}
+
+fn fit_feature_svm_calibrated(train: &TrainingOutputs, n_source: usize) -> (OneClassSvm, f32) {
+    OneClassSvm::fit_calibrated(&train.target, &FEATURE_SVM, Some(source_scale(train, n_source)))
 }
 
 /// Fit an Isolation Forest on E_sh features of source normals + target normals oversampled to
@@ -80,24 +88,7 @@ pub fn fit_detector(networks: Networks, source: &ImageSet, target: &ImageSet, se
             (d, t)
         }
         DetectorKind::FeatureSvm => {
-            let svm = fit_feature_svm(&out, source.len());
-            // Training rows sit on or inside the boundary they define, so unseen normals score
-            // higher: calibrate on leave-one-out scores (each target normal scored by an SVM
-            // fitted on the others), taking the largest.
-            let n = out.target.len();
-            let t = if n < 3 {
-                let s = svm.anomaly_scores(&out.target);
-                s.iter().copied().fold(f32::NEG_INFINITY, f32::max) + 1e-3
-            } else {
-                let config = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, ..Default::default() };
-                let scale = svm.scale.clone().expect("feature SVM is standardised");
-                (0..n)
-                    .map(|i| {
-                        let rest: Vec<usize> = (0..n).filter(|&j| j != i).collect();
-                        OneClassSvm::fit_scaled(&out.target.select(&rest), &config, scale.clone()).anomaly_scores(&out.target.select(&[i]))[0]
-                    })
-                    .fold(f32::NEG_INFINITY, f32::max)
-            };
+            let (svm, t) = fit_feature_svm_calibrated(&out, source.len());
             (Detector::OneClassSvm(svm), t)
         }
     };

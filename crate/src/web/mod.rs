@@ -193,7 +193,7 @@ impl Scorer {
             return Err(JsError::new(&format!("adaptation needs at least 2 readable normal images, got {n}")));
         }
         let out = self.core.networks.forward_async(&px).await.map_err(|e| JsError::new(&e.to_string()))?;
-        let (detector, threshold) = crate::detector::refit(&out.features, crate::detector::ADAPT_QUANTILE);
+        let (detector, threshold) = crate::detector::refit(&out.features, crate::detector::ADAPT_QUANTILE, &self.bundle.detector);
         self.core.detector = detector;
         self.core.threshold = threshold;
         Ok(n as u32)
