@@ -60,7 +60,7 @@ test("the threshold slider updates the counts live", async () => {
 test("clicking a card shows input, reconstruction and residual heatmap", async () => {
   await page.click(".card.normal, .card.anomaly");
   await page.waitForSelector("#detail:not([hidden])");
-  assert.match(await page.textContent("#dtext"), /score \d\.\d+ vs threshold/);
+  assert.match(await page.textContent("#dtext"), /score -?\d+\.\d+ vs threshold -?\d+\.\d+/);
   await page.screenshot({ path: join(OUT, "page-detail.png"), fullPage: true });
 });
 
