@@ -12,6 +12,25 @@ pub struct RocPoint {
 
 /// Area under the ROC curve; `scores` higher = more anomalous, `anomalous[i]` = positive.
 /// Ties count one half (Mann–Whitney). `None` when one class is absent.
+/// 0-based ranks of `v` in ascending order, ties sharing their mean rank.
+pub fn ranks(v: &[f32]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        for &k in &idx[i..=j] {
+            r[k] = (i + j) as f64 / 2.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
 pub fn auroc(scores: &[f32], anomalous: &[bool]) -> Option<f64> {
     assert_eq!(scores.len(), anomalous.len());
     let pos = anomalous.iter().filter(|&&a| a).count();

@@ -1,8 +1,10 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The Isolation Forest against scikit-learn on a committed fixture
-//! (made by `scripts/make_iforest_fixture.py`).
+//! The detectors against scikit-learn on committed fixtures: Isolation Forest scores
+//! (`scripts/make_iforest_fixture.py`) and the raw-pixel baselines' AUROC
+//! (`scripts/make_baseline_fixture.py`).
 
 use irad::detector::{Features, IsolationForest, IsolationForestConfig};
+use irad::metrics::ranks;
 
 #[derive(serde::Deserialize)]
 struct Fixture {
@@ -11,24 +13,6 @@ struct Fixture {
     test: Vec<f32>,
     neg_score_samples_first: Vec<f32>,
     neg_score_samples_mean: Vec<f32>,
-}
-
-fn ranks(v: &[f32]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut r = vec![0.0; v.len()];
-    let mut i = 0;
-    while i < idx.len() {
-        let mut j = i;
-        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
-            j += 1;
-        }
-        for &k in &idx[i..=j] {
-            r[k] = (i + j) as f64 / 2.0;
-        }
-        i = j + 1;
-    }
-    r
 }
 
 fn spearman(a: &[f32], b: &[f32]) -> f64 {

@@ -132,21 +132,8 @@ pub struct EvalPoint {
 
 /// Ranks scaled to [0, 1] (ties share their mean rank): puts detectors on one scale.
 pub fn unit_ranks(v: &[f32]) -> Vec<f32> {
-    let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut r = vec![0.0f32; v.len()];
-    let mut i = 0;
-    while i < idx.len() {
-        let mut j = i;
-        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
-            j += 1;
-        }
-        for &k in &idx[i..=j] {
-            r[k] = (i + j) as f32 / 2.0 / (v.len().max(2) - 1) as f32;
-        }
-        i = j + 1;
-    }
-    r
+    let top = (v.len().max(2) - 1) as f64;
+    crate::metrics::ranks(v).into_iter().map(|r| (r / top) as f32).collect()
 }
 
 /// Evaluate every score of one trained state on the target test set and (optionally) a source
