@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every experiment behind results/ (issue 5). Each command is resumable: finished cells are kept
 # in <dir>/runs.jsonl and skipped, so rerunning a part continues where it stopped.
-#   scripts/experiments.sh baselines | grid | early | init | grid50 | mnist-m | ablations | default-model | all
+#   scripts/experiments.sh baselines | grid | early | early-beta0 | init | grid50 | mnist-m | ablations | default-model | all
 # One training process uses one core (RAYON_NUM_THREADS=1 measured fastest per core here);
 # run two parts side by side on a 2-core machine.
 set -euo pipefail
@@ -36,6 +36,11 @@ if [[ $part == early || $part == all ]]; then
   # candidates: evaluation points after 8, 16, 24 and 32 steps.
   run experiment --dir results/digits --method irad-early --classes "$CLASSES" --seeds "$SEEDS" --n-targets 10 \
     --epochs 4 --max-steps 8 --eval-every-epoch --quiet
+fi
+if [[ $part == early-beta0 || $part == all ]]; then
+  # The ablations' strongest lever (β = 0, as the reference code) on the early schedule.
+  run experiment --dir results/digits --method irad-early-beta0 --classes "$CLASSES" --seeds "$SEEDS" --n-targets 10 \
+    --epochs 4 --max-steps 8 --beta 0 --eval-every-epoch --quiet
 fi
 if [[ $part == init || $part == all ]]; then
   # Control: the networks after a single step (≈ their random initialisation), same detectors.
