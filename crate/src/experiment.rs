@@ -82,22 +82,23 @@ fn best_by(points: &[EvalPoint], key: fn(&EvalPoint) -> Option<f64>) -> Option<&
     })
 }
 
-/// The table rows one IRAD run yields: `method` (the bundle's score), `-residual`, `-svm` and
-/// `-hybrid` at the last evaluation point, and, when there are several points, the point chosen
-/// without target test images by source validation (`-val…`) and by cross-domain validation (`-tval…`).
+/// The table rows one IRAD run yields: `method` (the bundle's score), `-residual`, and the
+/// per-point scores (`-svm`, `-hybrid`, `-svm-rbf`, `-svm-pair`) at the last evaluation point;
+/// when there are several points, also the point chosen without target test images by source
+/// validation (`-val…`) and by cross-domain validation (`-tval…`).
 pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[EvalPoint]) -> Vec<(String, f64)> {
+    // The scores every evaluation point carries, named after `prefix`.
+    fn point_rows(rows: &mut Vec<(String, f64)>, prefix: &str, p: &EvalPoint) {
+        rows.push((format!("{prefix}-svm"), p.auroc_svm));
+        for (suffix, v) in [("hybrid", p.auroc_hybrid), ("svm-rbf", p.auroc_svm_rbf), ("svm-pair", p.auroc_svm_pair)] {
+            if let Some(v) = v {
+                rows.push((format!("{prefix}-{suffix}"), v));
+            }
+        }
+    }
     let mut rows = vec![(method.to_string(), auroc), (format!("{method}-residual"), auroc_residual)];
     if let Some(last) = points.last() {
-        rows.push((format!("{method}-svm"), last.auroc_svm));
-        if let Some(h) = last.auroc_hybrid {
-            rows.push((format!("{method}-hybrid"), h));
-        }
-        if let Some(v) = last.auroc_svm_rbf {
-            rows.push((format!("{method}-svm-rbf"), v));
-        }
-        if let Some(v) = last.auroc_svm_pair {
-            rows.push((format!("{method}-svm-pair"), v));
-        }
+        point_rows(&mut rows, method, last);
     }
     if points.len() < 2 {
         return rows;
@@ -106,16 +107,7 @@ pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[Eva
     for (rule, key) in rules {
         if let Some(b) = best_by(points, key) {
             rows.push((format!("{method}-{rule}"), b.auroc));
-            rows.push((format!("{method}-{rule}-svm"), b.auroc_svm));
-            if let Some(h) = b.auroc_hybrid {
-                rows.push((format!("{method}-{rule}-hybrid"), h));
-            }
-            if let Some(v) = b.auroc_svm_rbf {
-                rows.push((format!("{method}-{rule}-svm-rbf"), v));
-            }
-            if let Some(v) = b.auroc_svm_pair {
-                rows.push((format!("{method}-{rule}-svm-pair"), v));
-            }
+            point_rows(&mut rows, &format!("{method}-{rule}"), b);
         }
     }
     rows

@@ -35,6 +35,15 @@ struct TrainingOutputs {
     residuals: Vec<f32>,
     /// Features of the target normals alone (one row each).
     target: Features,
+    /// How many leading rows of `features` are source normals.
+    n_source: usize,
+}
+
+impl TrainingOutputs {
+    /// Features of the source normals alone.
+    fn source(&self) -> Features {
+        Features::new(self.features.dim, self.features.data[..self.n_source * self.features.dim].to_vec())
+    }
 }
 
 fn training_outputs(networks: &Networks, source: &ImageSet, target: &ImageSet, seed: u64) -> TrainingOutputs {
@@ -46,7 +55,7 @@ fn training_outputs(networks: &Networks, source: &ImageSet, target: &ImageSet, s
     let t_res = residual_scores(&target.images, &t.reconstructions);
     let mut residuals = residual_scores(&source.images, &s.reconstructions);
     residuals.extend(over.iter().map(|&i| t_res[i]));
-    TrainingOutputs { features: s.features.concat(&t.features.select(&over)), residuals, target: t.features }
+    TrainingOutputs { features: s.features.concat(&t.features.select(&over)), residuals, target: t.features, n_source: source.len() }
 }
 
 /// Which detector a bundle carries.
@@ -62,16 +71,12 @@ pub enum DetectorKind {
 
 const FEATURE_SVM: OneClassSvmConfig = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, nu: 0.5, tol: 1e-3 };
 
-fn source_scale(train: &TrainingOutputs, n_source: usize) -> Standardiser {
-    Standardiser::fit(&Features::new(train.features.dim, train.features.data[..n_source * train.features.dim].to_vec()))
+fn fit_feature_svm(train: &TrainingOutputs) -> OneClassSvm {
+    OneClassSvm::fit_scaled(&train.target, &FEATURE_SVM, Standardiser::fit(&train.source()))
 }
 
-fn fit_feature_svm(train: &TrainingOutputs, n_source: usize) -> OneClassSvm {
-    OneClassSvm::fit_scaled(&train.target, &FEATURE_SVM, source_scale(train, n_source))
-}
-
-fn fit_feature_svm_calibrated(train: &TrainingOutputs, n_source: usize) -> (OneClassSvm, f32) {
-    OneClassSvm::fit_calibrated(&train.target, &FEATURE_SVM, Some(source_scale(train, n_source)))
+fn fit_feature_svm_calibrated(train: &TrainingOutputs) -> (OneClassSvm, f32) {
+    OneClassSvm::fit_calibrated(&train.target, &FEATURE_SVM, Some(Standardiser::fit(&train.source())))
 }
 
 /// Fit an Isolation Forest on E_sh features of source normals + target normals oversampled to
@@ -88,7 +93,7 @@ pub fn fit_detector(networks: Networks, source: &ImageSet, target: &ImageSet, se
             (d, t)
         }
         DetectorKind::FeatureSvm => {
-            let (svm, t) = fit_feature_svm_calibrated(&out, source.len());
+            let (svm, t) = fit_feature_svm_calibrated(&out);
             (Detector::OneClassSvm(svm), t)
         }
     };
@@ -136,6 +141,11 @@ pub fn unit_ranks(v: &[f32]) -> Vec<f32> {
     crate::metrics::ranks(v).into_iter().map(|r| (r / top) as f32).collect()
 }
 
+/// Rank-average of a detector's scores with precomputed unit ranks of another's.
+fn rank_sum(scores: &[f32], other_ranks: &[f32]) -> Vec<f32> {
+    unit_ranks(scores).iter().zip(other_ranks).map(|(a, b)| a + b).collect()
+}
+
 /// Evaluate every score of one trained state on the target test set and (optionally) a source
 /// validation set.
 pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, test: &ImageSet, normal: &str, source_val: Option<&ImageSet>, seed: u64) -> EvalPoint {
@@ -149,9 +159,7 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
         let o = networks.forward_all(&v.images, EVAL_BATCH);
         let a: Vec<bool> = v.labels.iter().map(|l| l != normal).collect();
         let source_val = auc(&forest.anomaly_scores(&o.features), &a);
-        let n_source = source.len();
-        let source_only = Features::new(train.features.dim, train.features.data[..n_source * train.features.dim].to_vec());
-        let f = IsolationForest::fit(&source_only, &IsolationForestConfig { seed, ..Default::default() });
+        let f = IsolationForest::fit(&train.source(), &IsolationForestConfig { seed, ..Default::default() });
         let anomalies: Vec<usize> = (0..v.len()).filter(|&i| a[i]).collect();
         let mut scores = f.anomaly_scores(&train.target);
         scores.extend(f.anomaly_scores(&o.features.select(&anomalies)));
@@ -161,11 +169,10 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
     let if_scores = forest.anomaly_scores(&out.features);
     let raw = |set: &ImageSet| Features::new(IMAGE_PIXELS, set.images.clone());
     let raw_svm = OneClassSvm::fit(&raw(target), &OneClassSvmConfig::default());
-    let raw_scores = raw_svm.anomaly_scores(&raw(test));
-    let hybrid: Vec<f32> = unit_ranks(&if_scores).iter().zip(unit_ranks(&raw_scores)).map(|(a, b)| a + b).collect();
-    let rbf = fit_feature_svm(&train, source.len());
-    let rbf_scores = rbf.anomaly_scores(&out.features);
-    let pair: Vec<f32> = unit_ranks(&rbf_scores).iter().zip(unit_ranks(&raw_scores)).map(|(a, b)| a + b).collect();
+    let raw_ranks = unit_ranks(&raw_svm.anomaly_scores(&raw(test)));
+    let hybrid = rank_sum(&if_scores, &raw_ranks);
+    let rbf_scores = fit_feature_svm(&train).anomaly_scores(&out.features);
+    let pair = rank_sum(&rbf_scores, &raw_ranks);
     EvalPoint {
         auroc_svm_pair: Some(auc(&pair, &anomalous)),
         auroc_svm_rbf: Some(auc(&rbf_scores, &anomalous)),
