@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every experiment behind results/ (issue 5). Each command is resumable: finished cells are kept
 # in <dir>/runs.jsonl and skipped, so rerunning a part continues where it stopped.
-#   scripts/experiments.sh baselines | grid | early | early-beta0 | init | grid50 | mnist-m | ablations | default-model | all
+#   scripts/experiments.sh baselines | grid | early | early-beta0 | init | grid50 | mnist-m | ablations |
+#                          final | final50 | final-mnist-m | default-model | all
 # One training process uses one core (RAYON_NUM_THREADS=1 measured fastest per core here);
 # run two parts side by side on a 2-core machine.
 set -euo pipefail
@@ -79,9 +80,22 @@ PY
   run experiment "${A[@]}" --method no-xrnd --no-random-style
   run experiment "${A[@]}" --method latent32 --latent 32
 fi
+# The winning configuration: β = 0, early schedule (evaluation points after 8/16/24/32 steps),
+# every detector incl. the paired SVM (feature SVM + raw-pixel SVM, combined per image) recorded at
+# each point; rows `irad-final-tval-*` pick the point by cross-domain validation.
+FINAL=(--method irad-final --classes "$CLASSES" --seeds "$SEEDS" --epochs 4 --max-steps 8 --beta 0 --eval-every-epoch --quiet)
+if [[ $part == final || $part == all ]]; then
+  run experiment --dir results/digits "${FINAL[@]}" --n-targets 10
+fi
+if [[ $part == final50 || $part == all ]]; then
+  run experiment --dir results/digits "${FINAL[@]}" --n-targets 50
+fi
+if [[ $part == final-mnist-m || $part == all ]]; then
+  run experiment --dir results/mnist-m --target mnist-m "${FINAL[@]}" --n-targets 10
+fi
 if [[ $part == default-model || $part == all ]]; then
-  # The shipped bundle: the best IRAD configuration a bundle can carry (early schedule, point
-  # chosen by cross-domain validation, one-class SVM on standardised shared features).
-  run train --normal-class 0 --n-target 10 --seed 0 --epochs 4 --max-steps 8 --select cross-domain \
-    --detector feature-svm --eval-every-epoch --out models/default.irad
+  # The shipped bundle: the winning configuration (`final` above) for class 0, seed 0: β = 0,
+  # early schedule, point chosen by cross-domain validation, paired SVM.
+  run train --normal-class 0 --n-target 10 --seed 0 --epochs 4 --max-steps 8 --beta 0 --select cross-domain \
+    --detector paired-svm --eval-every-epoch --out models/default.irad
 fi

@@ -40,6 +40,7 @@ async function loadModel(source, label) {
     ["model", label || "default bundle"],
     ["normal class", `“${p.normal_class}”`],
     ["trained on", `${p.source} (all normals) → ${p.target} (${p.n_target} normals)`],
+    ["detector", scorer.detector],
     ["AUROC on held-out target", `${auroc}%`],
     ["backend", `${scorer.backend} — ${scorer.backendReason}`],
     ["loaded in", `${ms.toFixed(0)} ms`],

@@ -83,14 +83,14 @@ fn best_by(points: &[EvalPoint], key: fn(&EvalPoint) -> Option<f64>) -> Option<&
 }
 
 /// The table rows one IRAD run yields: `method` (the bundle's score), `-residual`, and the
-/// per-point scores (`-svm`, `-hybrid`, `-svm-rbf`, `-svm-pair`) at the last evaluation point;
+/// per-point scores (`-svm`, `-hybrid`, `-svm-rbf`, `-svm-pair`, `-paired`) at the last evaluation point;
 /// when there are several points, also the point chosen without target test images by source
 /// validation (`-val…`) and by cross-domain validation (`-tval…`).
 pub fn derived_rows(method: &str, auroc: f64, auroc_residual: f64, points: &[EvalPoint]) -> Vec<(String, f64)> {
     // The scores every evaluation point carries, named after `prefix`.
     fn point_rows(rows: &mut Vec<(String, f64)>, prefix: &str, p: &EvalPoint) {
         rows.push((format!("{prefix}-svm"), p.auroc_svm));
-        for (suffix, v) in [("hybrid", p.auroc_hybrid), ("svm-rbf", p.auroc_svm_rbf), ("svm-pair", p.auroc_svm_pair)] {
+        for (suffix, v) in [("hybrid", p.auroc_hybrid), ("svm-rbf", p.auroc_svm_rbf), ("svm-pair", p.auroc_svm_pair), ("paired", p.auroc_paired)] {
             if let Some(v) = v {
                 rows.push((format!("{prefix}-{suffix}"), v));
             }
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn selection_rows_pick_the_best_validation_point_without_test_images() {
-        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01), auroc_svm_rbf: None, auroc_svm_pair: None };
+        let p = |auroc: f64, sv: f64, tv: f64| EvalPoint { auroc, auroc_svm: auroc / 2.0, auroc_residual: 0.5, source_val: Some(sv), target_val: Some(tv), auroc_hybrid: Some(auroc + 0.01), auroc_svm_rbf: None, auroc_svm_pair: None, auroc_paired: None };
         // Source validation peaks at point 3, cross-domain validation at point 1 (tied with 2).
         let pts = [p(0.90, 0.7, 0.8), p(0.80, 0.8, 0.8), p(0.70, 0.9, 0.1)];
         let rows: BTreeMap<String, f64> = derived_rows("m", 0.70, 0.6, &pts).into_iter().collect();

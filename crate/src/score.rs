@@ -111,7 +111,7 @@ impl Scorer {
 
     /// Detector scores + reconstructions + residuals from network outputs of `images`.
     pub fn finish(&self, images: &[f32], out: &BatchOutput) -> Vec<ImageScore> {
-        let scores = self.detector.score(&out.features);
+        let scores = self.detector.score(&out.features, images);
         let residual_means = residual_scores(images, &out.reconstructions);
         images
             .chunks(IMAGE_PIXELS)

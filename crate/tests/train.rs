@@ -75,7 +75,20 @@ fn short_training_learns_and_detects() {
     let json = serde_json::to_string(&svm.detector).unwrap();
     let back: irad::detector::Detector = serde_json::from_str(&json).unwrap();
     let feats = svm.networks.forward_all(&test.images[..64 * 1024], 64).features;
-    assert_eq!(back.score(&feats), svm.detector.score(&feats));
+    assert_eq!(back.score(&feats, &[]), svm.detector.score(&feats, &[]));
+
+    // The paired detector reads the pixels too: it detects, lets most held-out normals through,
+    // and refitting it on the same normals (browser adaptation) reproduces it.
+    let networks = Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
+    let (pair, cal) = fit_detector(networks, &src, &tgt, 0, DetectorKind::PairedSvm);
+    assert_eq!(pair.detector.name(), "paired-svm");
+    let report = evaluate(&pair, &test, "0");
+    eprintln!("paired SVM: AUROC {:.3}, {:.0}% of normals pass", report.auroc, 100.0 * report.normal_accepted);
+    assert!(report.auroc > 0.9, "paired-SVM AUROC {:.3}", report.auroc);
+    assert!(report.normal_accepted > 0.6, "only {:.0}% of held-out normals pass", 100.0 * report.normal_accepted);
+    let tf = pair.networks.forward_all(&tgt.images, 64).features;
+    let (again, t) = irad::detector::refit(&tf, &tgt.images, 1.0, &pair.detector);
+    assert_eq!((again, t), (pair.detector.clone(), cal.threshold));
 }
 
 fn params(nets: &TrainingNets) -> Vec<f32> {

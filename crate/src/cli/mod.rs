@@ -55,6 +55,9 @@ pub enum DetectorArg {
     Iforest,
     /// One-class SVM (RBF) on the target normals' features, standardised with source statistics.
     FeatureSvm,
+    /// That feature SVM plus a one-class SVM on the target normals' raw pixels, combined per
+    /// image (each score in units of its leave-one-out spread on the normals).
+    PairedSvm,
 }
 
 /// Which trained state goes into the bundle.
@@ -381,6 +384,7 @@ pub fn train_bundle(a: &TrainArgs, stop: Arc<AtomicBool>) -> Result<TrainResult>
     let kind = match a.detector {
         DetectorArg::Iforest => crate::train::DetectorKind::IsolationForest,
         DetectorArg::FeatureSvm => crate::train::DetectorKind::FeatureSvm,
+        DetectorArg::PairedSvm => crate::train::DetectorKind::PairedSvm,
     };
     let (scorer, calibration) = fit_detector(networks, &source, &target, a.split.seed, kind);
     let report = evaluate(&scorer, &test, &a.split.normal_class);

@@ -3,9 +3,13 @@
 
 mod iforest;
 mod ocsvm;
+mod paired;
 
 pub use iforest::{IsolationForest, IsolationForestConfig};
 pub use ocsvm::{Kernel, OneClassSvm, OneClassSvmConfig, Standardiser};
+pub use paired::{PairedSvm, ScoreScale};
+
+use crate::model::IMAGE_PIXELS;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,14 +55,18 @@ impl Features {
 pub enum Detector {
     IsolationForest(IsolationForest),
     OneClassSvm(OneClassSvm),
+    /// Feature SVM + raw-pixel SVM, combined per image.
+    PairedSvm(PairedSvm),
 }
 
 impl Detector {
-    /// Anomaly score per row (higher = more anomalous).
-    pub fn score(&self, x: &Features) -> Vec<f32> {
+    /// Anomaly score per image (higher = more anomalous) from its shared features (row i of
+    /// `x`) and its preprocessed pixels (`images[i·1024..]`, read only by detectors that use them).
+    pub fn score(&self, x: &Features, images: &[f32]) -> Vec<f32> {
         match self {
             Detector::IsolationForest(f) => f.anomaly_scores(x),
             Detector::OneClassSvm(s) => s.anomaly_scores(x),
+            Detector::PairedSvm(p) => p.anomaly_scores(x, &pixels(images)),
         }
     }
     /// Feature dimension the detector was fitted on.
@@ -66,28 +74,42 @@ impl Detector {
         match self {
             Detector::IsolationForest(f) => f.dim,
             Detector::OneClassSvm(s) => s.dim,
+            Detector::PairedSvm(p) => p.features.dim,
         }
     }
     pub fn name(&self) -> &'static str {
         match self {
             Detector::IsolationForest(_) => "isolation-forest",
             Detector::OneClassSvm(_) => "one-class-svm",
+            Detector::PairedSvm(_) => "paired-svm",
         }
     }
+}
+
+/// Preprocessed images (`n × 1024`) as feature rows.
+pub fn pixels(images: &[f32]) -> Features {
+    Features::new(IMAGE_PIXELS, images.to_vec())
 }
 
 /// Quantile of the adaptation normals' scores used as the new threshold. With a handful of
 /// images, the largest normal score is the only honest bound; a small margin keeps it.
 pub const ADAPT_QUANTILE: f64 = 1.0;
 
-/// Refit the detector on `normals` (shared features of a user's own normal images), keeping
-/// its kind: a one-class SVM is refitted with the same kernel and input scaling and a
-/// leave-one-out threshold; otherwise a fresh Isolation Forest with a threshold at `quantile` of
-/// their scores (+2% margin of the score range).
-pub fn refit(normals: &Features, quantile: f64, like: &Detector) -> (Detector, f32) {
-    if let Detector::OneClassSvm(svm) = like {
-        let (svm, threshold) = svm.refit_like(normals);
-        return (Detector::OneClassSvm(svm), threshold);
+/// Refit the detector on a user's own normal images (`normals`: their shared features,
+/// `images`: their preprocessed pixels), keeping its kind: SVMs are refitted with the same
+/// kernels and input scaling and a leave-one-out threshold; otherwise a fresh Isolation Forest
+/// with a threshold at `quantile` of their scores (+2% margin of the score range).
+pub fn refit(normals: &Features, images: &[f32], quantile: f64, like: &Detector) -> (Detector, f32) {
+    match like {
+        Detector::OneClassSvm(svm) => {
+            let (svm, threshold) = svm.refit_like(normals);
+            return (Detector::OneClassSvm(svm), threshold);
+        }
+        Detector::PairedSvm(p) => {
+            let (p, threshold) = p.refit_like(normals, &pixels(images));
+            return (Detector::PairedSvm(p), threshold);
+        }
+        Detector::IsolationForest(_) => {}
     }
     let forest = IsolationForest::fit(normals, &IsolationForestConfig::default());
     let mut scores = forest.anomaly_scores(normals);

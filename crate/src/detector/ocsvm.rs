@@ -172,29 +172,43 @@ impl OneClassSvm {
     /// (each row scored by an SVM fitted on the others). Training rows sit on or inside the
     /// boundary they define, so their own scores would put the threshold too low.
     pub fn fit_calibrated(x: &Features, config: &OneClassSvmConfig, scale: Option<Standardiser>) -> (Self, f32) {
+        let (svm, loo) = Self::fit_with_loo(x, config, scale);
+        let threshold = match loo {
+            Some(l) => l.into_iter().fold(f32::NEG_INFINITY, f32::max),
+            None => svm.anomaly_scores(x).into_iter().fold(f32::NEG_INFINITY, f32::max) + 1e-3,
+        };
+        (svm, threshold)
+    }
+
+    /// Fit on `x`, plus each row's leave-one-out score (scored by an SVM fitted on the other
+    /// rows) when there are at least 3 rows: how unseen normals score.
+    pub fn fit_with_loo(x: &Features, config: &OneClassSvmConfig, scale: Option<Standardiser>) -> (Self, Option<Vec<f32>>) {
         let fit = |rows: &Features| match &scale {
             Some(s) => Self::fit_scaled(rows, config, s.clone()),
             None => Self::fit(rows, config),
         };
         let svm = fit(x);
         let n = x.len();
-        let threshold = if n < 3 {
-            svm.anomaly_scores(x).into_iter().fold(f32::NEG_INFINITY, f32::max) + 1e-3
-        } else {
+        let loo = (n >= 3).then(|| {
             (0..n)
                 .map(|i| {
                     let rest: Vec<usize> = (0..n).filter(|&j| j != i).collect();
                     fit(&x.select(&rest)).anomaly_scores(&x.select(&[i]))[0]
                 })
-                .fold(f32::NEG_INFINITY, f32::max)
-        };
-        (svm, threshold)
+                .collect()
+        });
+        (svm, loo)
+    }
+
+    /// The configuration this SVM was fitted with (ν and tolerance at their defaults).
+    pub fn config(&self) -> OneClassSvmConfig {
+        OneClassSvmConfig { kernel: self.kernel, ..Default::default() }
     }
 
     /// A new SVM of the same kind (kernel, input scaling) fitted on `normals`, with its
     /// leave-one-out threshold: adapting a bundle's SVM to a user's own normal images.
     pub fn refit_like(&self, normals: &Features) -> (Self, f32) {
-        Self::fit_calibrated(normals, &OneClassSvmConfig { kernel: self.kernel, ..Default::default() }, self.scale.clone())
+        Self::fit_calibrated(normals, &self.config(), self.scale.clone())
     }
 
     pub fn support_vectors(&self) -> usize {

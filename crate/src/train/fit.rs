@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundle::Calibration;
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
-use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, Kernel, OneClassSvm, OneClassSvmConfig, Standardiser};
+use crate::detector::{Detector, Features, IsolationForest, IsolationForestConfig, Kernel, OneClassSvm, OneClassSvmConfig, PairedSvm, Standardiser, pixels};
 use crate::metrics::{RocPoint, auroc, roc_curve};
 use crate::model::IMAGE_PIXELS;
 use crate::score::{Networks, Scorer, residual_scores};
@@ -67,6 +67,9 @@ pub enum DetectorKind {
     /// One-class SVM (RBF, γ = 1/L) on the target normals' features, standardised with the
     /// source normals' feature statistics.
     FeatureSvm,
+    /// That feature SVM plus a one-class SVM on the target normals' raw pixels (the reference's
+    /// baseline), each score in units of its leave-one-out spread, averaged per image.
+    PairedSvm,
 }
 
 const FEATURE_SVM: OneClassSvmConfig = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, nu: 0.5, tol: 1e-3 };
@@ -79,22 +82,32 @@ fn fit_feature_svm_calibrated(train: &TrainingOutputs) -> (OneClassSvm, f32) {
     OneClassSvm::fit_calibrated(&train.target, &FEATURE_SVM, Some(Standardiser::fit(&train.source())))
 }
 
+/// The raw-pixel member is the reference's baseline SVM (poly, degree 3, γ = 1/d).
+fn fit_paired_svm(train: &TrainingOutputs, target: &ImageSet) -> (PairedSvm, f32) {
+    PairedSvm::fit(&train.target, &FEATURE_SVM, Some(Standardiser::fit(&train.source())), &pixels(&target.images), &OneClassSvmConfig::default())
+}
+
 /// Fit an Isolation Forest on E_sh features of source normals + target normals oversampled to
 /// the source count (design §1), and calibrate the threshold on the same rows.
 ///
 /// With [`DetectorKind::FeatureSvm`] the detector is the target-feature SVM instead, with its
-/// threshold at the largest leave-one-out score of the target normals.
+/// threshold at the largest leave-one-out score of the target normals; with
+/// [`DetectorKind::PairedSvm`] that SVM paired with a raw-pixel SVM, threshold likewise.
 pub fn fit_detector(networks: Networks, source: &ImageSet, target: &ImageSet, seed: u64, kind: DetectorKind) -> (Scorer, Calibration) {
     let out = training_outputs(&networks, source, target, seed);
     let (detector, threshold) = match kind {
         DetectorKind::IsolationForest => {
             let d = Detector::IsolationForest(IsolationForest::fit(&out.features, &IsolationForestConfig { seed, ..Default::default() }));
-            let t = quantile(&d.score(&out.features), THRESHOLD_QUANTILE);
+            let t = quantile(&d.score(&out.features, &[]), THRESHOLD_QUANTILE);
             (d, t)
         }
         DetectorKind::FeatureSvm => {
             let (svm, t) = fit_feature_svm_calibrated(&out);
             (Detector::OneClassSvm(svm), t)
+        }
+        DetectorKind::PairedSvm => {
+            let (pair, t) = fit_paired_svm(&out, target);
+            (Detector::PairedSvm(pair), t)
         }
     };
     let calibration = Calibration {
@@ -133,6 +146,10 @@ pub struct EvalPoint {
     /// Target test set: rank-average of that feature SVM and the raw-pixel one-class SVM.
     #[serde(default)]
     pub auroc_svm_pair: Option<f64>,
+    /// Target test set: the paired detector a bundle carries ([`DetectorKind::PairedSvm`]): the
+    /// same two SVMs, combined per image by their leave-one-out spreads (no test-set ranks).
+    #[serde(default)]
+    pub auroc_paired: Option<f64>,
 }
 
 /// Ranks scaled to [0, 1] (ties share their mean rank): puts detectors on one scale.
@@ -173,7 +190,9 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
     let hybrid = rank_sum(&if_scores, &raw_ranks);
     let rbf_scores = fit_feature_svm(&train).anomaly_scores(&out.features);
     let pair = rank_sum(&rbf_scores, &raw_ranks);
+    let paired = fit_paired_svm(&train, target).0.anomaly_scores(&out.features, &raw(test));
     EvalPoint {
+        auroc_paired: Some(auc(&paired, &anomalous)),
         auroc_svm_pair: Some(auc(&pair, &anomalous)),
         auroc_svm_rbf: Some(auc(&rbf_scores, &anomalous)),
         auroc_hybrid: Some(auc(&hybrid, &anomalous)),
@@ -206,7 +225,7 @@ pub struct EvalReport {
 pub fn evaluate(scorer: &Scorer, set: &ImageSet, normal: &str) -> EvalReport {
     debug_assert_eq!(set.images.len(), set.len() * IMAGE_PIXELS);
     let out = scorer.networks.forward_all(&set.images, EVAL_BATCH);
-    let scores = scorer.detector.score(&out.features);
+    let scores = scorer.detector.score(&out.features, &set.images);
     let residuals = residual_scores(&set.images, &out.reconstructions);
     let anomalous: Vec<bool> = set.labels.iter().map(|l| l != normal).collect();
     let mut per_label = BTreeMap::new();

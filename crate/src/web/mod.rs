@@ -99,6 +99,13 @@ impl Scorer {
         self.core.threshold
     }
 
+    /// The detector on the shared features: `isolation-forest`, `one-class-svm` or `paired-svm`
+    /// (feature SVM + raw-pixel SVM).
+    #[wasm_bindgen(getter)]
+    pub fn detector(&self) -> String {
+        self.core.detector.name().to_string()
+    }
+
     /// The bundle's metadata: config, calibration, provenance and metrics.
     #[wasm_bindgen(getter)]
     pub fn info(&self) -> Result<JsValue, JsError> {
@@ -174,8 +181,9 @@ impl Scorer {
 
 #[wasm_bindgen]
 impl Scorer {
-    /// Adapt to your own domain: refit the detector on the shared features of a few normal
-    /// images of it (Isolation Forest, as in training) and recalibrate the threshold on them.
+    /// Adapt to your own domain: refit the bundle's kind of detector on a few normal images of
+    /// it (their shared features, and their pixels for a paired SVM) and recalibrate the
+    /// threshold on them.
     /// Returns the number of images used; bad images are skipped. `restore()` undoes it.
     pub async fn adapt(
         &mut self,
@@ -193,7 +201,7 @@ impl Scorer {
             return Err(JsError::new(&format!("adaptation needs at least 2 readable normal images, got {n}")));
         }
         let out = self.core.networks.forward_async(&px).await.map_err(|e| JsError::new(&e.to_string()))?;
-        let (detector, threshold) = crate::detector::refit(&out.features, crate::detector::ADAPT_QUANTILE, &self.bundle.detector);
+        let (detector, threshold) = crate::detector::refit(&out.features, &px, crate::detector::ADAPT_QUANTILE, &self.bundle.detector);
         self.core.detector = detector;
         self.core.threshold = threshold;
         Ok(n as u32)
