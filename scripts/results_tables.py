@@ -34,7 +34,7 @@ for line in open(a.runs):
         if a.derive and r["method"] == a.derive and len(pts) > 1:
             for rule, key in (("val", "source_val"), ("tval", "target_val")):
                 best = max(range(len(pts)), key=lambda i: (pts[i].get(key) or -1, -i))
-                for score in ("auroc", "auroc_svm_rbf", "auroc_svm_pair", "auroc_hybrid"):
+                for score in ("auroc", "auroc_svm_rbf", "auroc_svm_pair", "auroc_hybrid", "auroc_paired"):
                     if pts[best].get(score) is not None:
                         name = f"{a.derive}-{rule}" + ("" if score == "auroc" else "-" + score[len("auroc_"):].replace("_", "-"))
                         cells[name][(r["class"], r["seed"])] = 100 * pts[best][score]
