@@ -2,7 +2,7 @@
 # Every experiment behind results/ (issue 5). Each command is resumable: finished cells are kept
 # in <dir>/runs.jsonl and skipped, so rerunning a part continues where it stopped.
 #   scripts/experiments.sh baselines | grid | early | early-beta0 | init | grid50 | mnist-m | ablations |
-#                          final | final50 | final-mnist-m | default-model | all
+#                          final | final50 | init-final | final-mnist-m | default-model | all
 # One training process uses one core (RAYON_NUM_THREADS=1 measured fastest per core here);
 # run two parts side by side on a 2-core machine.
 set -euo pipefail
@@ -83,12 +83,18 @@ fi
 # The winning configuration: β = 0, early schedule (evaluation points after 8/16/24/32 steps),
 # every detector incl. the paired SVM (feature SVM + raw-pixel SVM, combined per image) recorded at
 # each point; rows `irad-final-tval-*` pick the point by cross-domain validation.
-FINAL=(--method irad-final --classes "$CLASSES" --seeds "$SEEDS" --epochs 4 --max-steps 8 --beta 0 --eval-every-epoch --quiet)
+FINAL=(--method irad-final --classes "$CLASSES" --seeds "$SEEDS" --epochs 4 --max-steps 8 --beta 0 --eval-every-epoch --quiet
+  --plot-methods if-raw-source,if-raw-source+target,svm-raw-target,irad,irad-tval,irad-final-tval-svm-rbf,irad-final-tval-paired)
 if [[ $part == final || $part == all ]]; then
   run experiment --dir results/digits "${FINAL[@]}" --n-targets 10
 fi
 if [[ $part == final50 || $part == all ]]; then
   run experiment --dir results/digits "${FINAL[@]}" --n-targets 50
+fi
+if [[ $part == init-final || $part == all ]]; then
+  # Control for `final`: the same detectors on the networks after a single step.
+  run experiment --dir results/digits --method init-final --classes "$CLASSES" --seeds "$SEEDS" --n-targets 10 \
+    --epochs 1 --max-steps 1 --beta 0 --quiet
 fi
 if [[ $part == final-mnist-m || $part == all ]]; then
   run experiment --dir results/mnist-m --target mnist-m "${FINAL[@]}" --n-targets 10

@@ -7,6 +7,13 @@ window.irad = state; // for tests and the curious
 
 // ---------- drawing helpers ----------
 const HEAT = [[0, 0, 5], [87, 15, 110], [186, 54, 85], [250, 140, 10], [252, 255, 163]];
+// How far to trust the picture: the verdict comes from the detector score; the reconstruction is
+// a secondary signal whose held-out AUROC the bundle records (short-trained models draw roughly).
+function residualNote() {
+  const m = state.scorer && state.scorer.info.provenance.metrics;
+  if (!m || m.auroc_residual == null) return "";
+  return ` The verdict uses the ${state.scorer.detector} score; the residual alone reaches AUROC ${(100 * m.auroc_residual).toFixed(1)}% on this model's held-out target images.`;
+}
 function heat(v) {
   const x = Math.min(1, Math.max(0, v)) * (HEAT.length - 1);
   const i = Math.min(HEAT.length - 2, Math.floor(x)), t = x - i;
@@ -239,7 +246,7 @@ async function showDetail(it) {
   drawMap($("din"), x.map((v) => (v + 1) / 2), "gray");
   drawMap($("drec"), it.result.reconstruction, "gray");
   drawMap($("dres"), it.result.residual, "heat");
-  $("dtext").textContent = `score ${it.result.score.toFixed(4)} vs threshold ${state.threshold.toFixed(4)} → ${isAnomaly(it) ? "anomaly" : "normal"}; mean residual ${it.result.residualScore.toFixed(4)}. Bright residual = where the model could not explain the image.`;
+  $("dtext").textContent = `score ${it.result.score.toFixed(4)} vs threshold ${state.threshold.toFixed(4)} → ${isAnomaly(it) ? "anomaly" : "normal"}; mean residual ${it.result.residualScore.toFixed(4)}. Bright residual = where the model could not explain the image.` + residualNote();
 }
 
 // ---------- wiring ----------

@@ -61,6 +61,8 @@ test("clicking a card shows input, reconstruction and residual heatmap", async (
   await page.click(".card.normal, .card.anomaly");
   await page.waitForSelector("#detail:not([hidden])");
   assert.match(await page.textContent("#dtext"), /score -?\d+\.\d+ vs threshold -?\d+\.\d+/);
+  // The bundle's own residual AUROC says how far to trust the picture.
+  assert.match(await page.textContent("#dtext"), /verdict uses the (isolation-forest|one-class-svm|paired-svm) score; the residual alone reaches AUROC \d+\.\d%/);
   await page.screenshot({ path: join(OUT, "page-detail.png"), fullPage: true });
 });
 

@@ -239,6 +239,10 @@ pub struct ExperimentArgs {
     /// Skip IRAD training (baselines only).
     #[arg(long)]
     pub no_irad: bool,
+    /// Methods drawn in auroc_by_class_nt<N>.svg, in this order (default: the raw-pixel
+    /// baselines and this run's main rows: METHOD, METHOD-tval, METHOD-tval-paired).
+    #[arg(long, value_delimiter = ',')]
+    pub plot_methods: Vec<String>,
     /// Training settings for the IRAD runs (class, seed and n_t are set per cell).
     #[command(flatten)]
     pub train: TrainArgs,
@@ -753,28 +757,34 @@ fn experiment(a: &ExperimentArgs) -> Result<i32> {
     let records = load_records(&runs)?;
     let table = render_table(&records);
     write_atomic(&a.dir.join("table.md"), table.as_bytes())?;
-    draw_experiment_plots(&a.dir, &a.method, &records)?;
+    draw_experiment_plots(&a.dir, &a.method, &a.plot_methods, &records)?;
     println!("{table}");
     Ok(0)
 }
 
-/// `auroc_by_class_nt<N>.svg` (every method but residual scores, per class) and
-/// `curves_<method>.svg` (every score of `method` over its evaluation points).
-fn draw_experiment_plots(dir: &Path, method: &str, records: &[crate::experiment::RunRecord]) -> Result<()> {
+/// `auroc_by_class_nt<N>.svg` (`plot_methods`, or the baselines and `method`'s main rows, per
+/// class) and `curves_<method>.svg` (every score of `method` over its evaluation points).
+fn draw_experiment_plots(dir: &Path, method: &str, plot_methods: &[String], records: &[crate::experiment::RunRecord]) -> Result<()> {
     use std::collections::{BTreeMap, BTreeSet};
+    // A chart with every row of a results folder is unreadable: a chosen few, in a fixed order.
+    let wanted: Vec<String> = if plot_methods.is_empty() {
+        let mut m: Vec<String> = ["if-raw-source", "if-raw-source+target", "if-raw-target", "svm-raw-target"].map(String::from).to_vec();
+        m.extend([method.to_string(), format!("{method}-tval"), format!("{method}-tval-paired")]);
+        m
+    } else {
+        plot_methods.to_vec()
+    };
     let n_ts: BTreeSet<usize> = records.iter().map(|r| r.n_t).collect();
     for n_t in n_ts {
         let mut by: BTreeMap<&str, BTreeMap<usize, Vec<f64>>> = BTreeMap::new();
-        // Residual scores and the source-validation / SVM variants of selection stay in the table only.
-        let shown = |m: &str| !(m.ends_with("-residual") || m.contains("-val") || m.ends_with("-tval-svm"));
-        for r in records.iter().filter(|r| r.n_t == n_t && shown(&r.method)) {
+        for r in records.iter().filter(|r| r.n_t == n_t && wanted.contains(&r.method)) {
             if let Ok(c) = r.class.parse::<usize>() {
                 by.entry(&r.method).or_default().entry(c).or_default().push(100.0 * r.auroc);
             }
         }
-        let series: Vec<(String, Vec<(usize, f64)>)> = by
-            .into_iter()
-            .map(|(m, cls)| (m.to_string(), cls.into_iter().map(|(c, v)| (c, v.iter().sum::<f64>() / v.len() as f64)).collect()))
+        let series: Vec<(String, Vec<(usize, f64)>)> = wanted
+            .iter()
+            .filter_map(|m| by.get(m.as_str()).map(|cls| (m.clone(), cls.iter().map(|(c, v)| (*c, v.iter().sum::<f64>() / v.len() as f64)).collect())))
             .collect();
         if !series.is_empty() {
             plot::auroc_by_class_svg(&dir.join(format!("auroc_by_class_nt{n_t}.svg")), &format!("AUROC per normal class, n_t = {n_t} (mean over seeds)"), &series)?;
