@@ -91,7 +91,9 @@ impl Bundle {
             .into_record()
             .into_bytes()
             .map_err(|e| IradError::BundleFormat(format!("cannot serialise weights: {e:?}")))?;
-        Ok(Self { meta, detector, weights: weights.to_vec() })
+        let bundle = Self { meta, detector, weights: weights.to_vec() };
+        bundle.validate()?;
+        Ok(bundle)
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -180,6 +182,7 @@ impl Bundle {
                 InputSpec::default()
             )));
         }
+        self.detector.check().map_err(IradError::BundleShape)?;
         if self.detector.dim() != c.latent {
             return Err(IradError::BundleShape(format!(
                 "detector expects {} features but the encoder produces {}",

@@ -132,3 +132,28 @@ fn the_committed_default_bundle_loads_and_scores_like_its_fixture() {
         assert_eq!(s.is_anomaly, img.is_anomaly);
     }
 }
+
+#[test]
+fn a_paired_detector_round_trips_and_a_wrong_pixel_member_is_refused() {
+    use irad::detector::{OneClassSvmConfig, PairedSvm};
+    let d = Device::flex();
+    let nets = || ScoringNets::new(&IradConfig { latent: 8, dropout: 0.5 }, &d);
+    let meta = make(8, 8).meta;
+    let feats = Features::new(8, (0..8 * 6).map(|i| ((i * 7) % 11) as f32 / 11.0).collect());
+    let pixels = |dim: usize| (0..dim * 6).map(|i| ((i * 5) % 13) as f32 / 13.0).collect::<Vec<f32>>();
+    let paired = |dim: usize| {
+        let px = Features::new(dim, pixels(dim));
+        Detector::PairedSvm(PairedSvm::fit(&feats, &OneClassSvmConfig::default(), None, &px, &OneClassSvmConfig::default()).0)
+    };
+    let ok = Bundle::new(meta.clone(), paired(1024), nets()).unwrap();
+    let back = Bundle::from_bytes(&ok.to_bytes()).unwrap();
+    assert_eq!(back.detector.name(), "paired-svm");
+    let (a, b) = (ok.detector.score(&feats, &pixels(1024)), back.detector.score(&feats, &pixels(1024)));
+    assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1e-4 * x.abs().max(1.0)), "{a:?} vs {b:?}");
+    // The detector file is the bundle author's word: a pixel member for other image sizes would
+    // only fail while scoring, so loading refuses it and says why.
+    match Bundle::new(meta, paired(100), nets()) {
+        Err(IradError::BundleShape(m)) => assert!(m.contains("pixel member takes 100"), "{m}"),
+        other => panic!("expected BundleShape, got {:?}", other.map(|_| ())),
+    }
+}

@@ -77,6 +77,22 @@ impl Detector {
             Detector::PairedSvm(p) => p.features.dim,
         }
     }
+    /// Whether a detector read from a file can score: its parts agree, a paired SVM's pixel
+    /// member takes 32×32 images.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Detector::IsolationForest(_) => Ok(()),
+            Detector::OneClassSvm(s) => s.check(),
+            Detector::PairedSvm(p) => {
+                p.features.check()?;
+                p.pixels.check()?;
+                if p.pixels.dim != IMAGE_PIXELS {
+                    return Err(format!("paired SVM: pixel member takes {} values, images have {IMAGE_PIXELS}", p.pixels.dim));
+                }
+                Ok(())
+            }
+        }
+    }
     pub fn name(&self) -> &'static str {
         match self {
             Detector::IsolationForest(_) => "isolation-forest",

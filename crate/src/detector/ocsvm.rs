@@ -211,6 +211,19 @@ impl OneClassSvm {
         Self::fit_calibrated(normals, &self.config(), self.scale.clone())
     }
 
+    /// Whether the stored parts fit together (a bundle's detector comes from a file).
+    pub fn check(&self) -> Result<(), String> {
+        if self.dim == 0 || self.support.len() != self.alpha.len() * self.dim {
+            return Err(format!("one-class SVM: {} support values for {} vectors of {} features", self.support.len(), self.alpha.len(), self.dim));
+        }
+        if let Some(s) = &self.scale
+            && (s.mean.len() != self.dim || s.std.len() != self.dim)
+        {
+            return Err(format!("one-class SVM: input scaling for {} features, vectors have {}", s.mean.len(), self.dim));
+        }
+        Ok(())
+    }
+
     pub fn support_vectors(&self) -> usize {
         self.alpha.len()
     }
