@@ -1,7 +1,6 @@
 //! One IRAD update: one forward pass, every network's gradient from it, then every optimiser
 //! steps (never a step between two gradient computations).
 
-use burn::module::{ModuleMapper, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -66,32 +65,10 @@ pub struct StepGrads {
     pub stats: StepStats,
 }
 
-/// The module with every float parameter detached from the autodiff graph. Not `no_grad()`:
-/// on a lazily initialised parameter that flips the setting shared with the original. A
-/// parameter not yet initialised (first step) is left as it is, so it is still initialised
-/// inside the forward pass, in the same order of random draws as the critics' dropout.
-fn detached<M: Module>(m: M) -> M {
-    struct Detach;
-    impl ModuleMapper for Detach {
-        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-            if !param.is_initialized() {
-                return param;
-            }
-            let (id, value, _) = param.consume();
-            Param::initialized(id, value.detach())
-        }
-    }
-    m.map(&mut Detach)
-}
-
 /// Forward once, compute every network's gradient. `xs`, `xt` on an autodiff device.
 pub fn gradients(nets: &TrainingNets, xs: Tensor<4>, xt: Tensor<4>, w: &LossWeights) -> StepGrads {
     let f = forward(nets, xs.clone(), xt, w);
-    // The generator-side terms need gradients through the critics to their inputs, never the
-    // critics' own (they learn from `critic_losses`): copies with detached weights skip those
-    // weight gradients in the backward pass. BatchNorm running statistics stay shared.
-    let (critic, latent_critic) = (detached(nets.critic.clone()), detached(nets.latent_critic.clone()));
-    let t = terms(&critic, &latent_critic, xs.clone(), &f);
+    let t = terms(&nets.critic, &nets.latent_critic, xs.clone(), &f);
     let own = network_losses(&t, w);
     let total = generator_side_total(&t, w);
     let (d, dz) = critic_losses(nets, xs, &f, w);
