@@ -799,6 +799,8 @@ fn draw_experiment_plots(dir: &Path, method: &str, plot_methods: &[String], reco
     let mut series = vec![("target test, Isolation Forest".to_string(), pick(&|r| r.epoch_aurocs.iter().flatten().map(|v| 100.0 * v).collect()))];
     for (label, f) in [
         ("target test, one-class SVM", pts(|p| Some(p.auroc_svm))),
+        ("target test, RBF SVM on features", pts(|p| p.auroc_svm_rbf)),
+        ("target test, paired SVM (features + pixels)", pts(|p| p.auroc_paired)),
         ("source validation", pts(|p| p.source_val)),
         ("cross-domain validation", pts(|p| p.target_val)),
     ] {
