@@ -11,10 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::ImageSet;
 use crate::data::protocol::oversample;
-use crate::detector::{Features, IsolationForest, IsolationForestConfig, OneClassSvm, OneClassSvmConfig};
+use crate::detector::{IsolationForest, IsolationForestConfig, OneClassSvm, OneClassSvmConfig, pixels};
 use crate::error::{IradError, Result};
 use crate::metrics::auroc;
-use crate::model::IMAGE_PIXELS;
 use crate::train::EvalPoint;
 
 /// One finished run.
@@ -161,7 +160,7 @@ pub fn render_table(records: &[RunRecord]) -> String {
 /// oversampled target normals, on target normals only; one-class SVM (poly, γ = 1/d) on target
 /// normals only. Returns (method, AUROC) pairs.
 pub fn raw_pixel_baselines(source: &ImageSet, target: &ImageSet, test: &ImageSet, normal: &str, seed: u64) -> Vec<(String, f64)> {
-    let feats = |s: &ImageSet| Features::new(IMAGE_PIXELS, s.images.clone());
+    let feats = |s: &ImageSet| pixels(&s.images);
     let test_f = feats(test);
     let anomalous: Vec<bool> = test.labels.iter().map(|l| l != normal).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xDE7EC7);

@@ -184,13 +184,12 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
         (source_val, auc(&scores, &labels))
     });
     let if_scores = forest.anomaly_scores(&out.features);
-    let raw = |set: &ImageSet| Features::new(IMAGE_PIXELS, set.images.clone());
-    let raw_svm = OneClassSvm::fit(&raw(target), &OneClassSvmConfig::default());
-    let raw_ranks = unit_ranks(&raw_svm.anomaly_scores(&raw(test)));
+    let raw_svm = OneClassSvm::fit(&pixels(&target.images), &OneClassSvmConfig::default());
+    let raw_ranks = unit_ranks(&raw_svm.anomaly_scores(&pixels(&test.images)));
     let hybrid = rank_sum(&if_scores, &raw_ranks);
     let rbf_scores = fit_feature_svm(&train).anomaly_scores(&out.features);
     let pair = rank_sum(&rbf_scores, &raw_ranks);
-    let paired = fit_paired_svm(&train, target).0.anomaly_scores(&out.features, &raw(test));
+    let paired = fit_paired_svm(&train, target).0.anomaly_scores(&out.features, &pixels(&test.images));
     EvalPoint {
         auroc_paired: Some(auc(&paired, &anomalous)),
         auroc_svm_pair: Some(auc(&pair, &anomalous)),
