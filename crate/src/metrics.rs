@@ -10,8 +10,6 @@ pub struct RocPoint {
     pub threshold: f32,
 }
 
-/// Area under the ROC curve; `scores` higher = more anomalous, `anomalous[i]` = positive.
-/// Ties count one half (Mann–Whitney). `None` when one class is absent.
 /// 0-based ranks of `v` in ascending order, ties sharing their mean rank.
 pub fn ranks(v: &[f32]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
@@ -31,6 +29,8 @@ pub fn ranks(v: &[f32]) -> Vec<f64> {
     r
 }
 
+/// Area under the ROC curve; `scores` higher = more anomalous, `anomalous[i]` = positive.
+/// Ties count one half (Mann–Whitney). `None` when one class is absent.
 pub fn auroc(scores: &[f32], anomalous: &[bool]) -> Option<f64> {
     assert_eq!(scores.len(), anomalous.len());
     let pos = anomalous.iter().filter(|&&a| a).count();

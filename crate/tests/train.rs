@@ -54,8 +54,9 @@ fn short_training_learns_and_detects() {
     let (first, last) = (out.history[0].cycle, out.history[2].cycle);
     assert!(last < 0.9 * first, "reconstruction loss should fall: epoch 1 {first:.4} → epoch 3 {last:.4}");
     let d = Device::flex();
-    let networks = Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
-    let (scorer, cal) = fit_detector(networks, &src, &tgt, 0, DetectorKind::IsolationForest);
+    // The trained networks in inference mode; each detector below gets its own copy.
+    let networks = || Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
+    let (scorer, cal) = fit_detector(networks(), &src, &tgt, 0, DetectorKind::IsolationForest);
     let report = evaluate(&scorer, &test, "0");
     assert_eq!(report.n_normal + report.n_anomalous, 1_787);
     eprintln!("short training: cycle {first:.4} → {last:.4}, AUROC {:.3}", report.auroc);
@@ -64,8 +65,7 @@ fn short_training_learns_and_detects() {
 
     // The same networks with the target-feature SVM: it detects, its leave-one-out threshold
     // lets most held-out normals through, and it survives a bundle round trip.
-    let networks = Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
-    let (svm, cal) = fit_detector(networks, &src, &tgt, 0, DetectorKind::FeatureSvm);
+    let (svm, cal) = fit_detector(networks(), &src, &tgt, 0, DetectorKind::FeatureSvm);
     assert_eq!(svm.detector.name(), "one-class-svm");
     let report = evaluate(&svm, &test, "0");
     eprintln!("feature SVM: AUROC {:.3}, {:.0}% of normals pass", report.auroc, 100.0 * report.normal_accepted);
@@ -79,8 +79,7 @@ fn short_training_learns_and_detects() {
 
     // The paired detector reads the pixels too: it detects, lets most held-out normals through,
     // and refitting it on the same normals (browser adaptation) reproduces it.
-    let networks = Networks::new(out.nets.scoring().valid().to_device(&d), 64, &d);
-    let (pair, cal) = fit_detector(networks, &src, &tgt, 0, DetectorKind::PairedSvm);
+    let (pair, cal) = fit_detector(networks(), &src, &tgt, 0, DetectorKind::PairedSvm);
     assert_eq!(pair.detector.name(), "paired-svm");
     let report = evaluate(&pair, &test, "0");
     eprintln!("paired SVM: AUROC {:.3}, {:.0}% of normals pass", report.auroc, 100.0 * report.normal_accepted);

@@ -119,18 +119,19 @@ pub fn refit(normals: &Features, images: &[f32], quantile: f64, like: &Detector)
     match like {
         Detector::OneClassSvm(svm) => {
             let (svm, threshold) = svm.refit_like(normals);
-            return (Detector::OneClassSvm(svm), threshold);
+            (Detector::OneClassSvm(svm), threshold)
         }
         Detector::PairedSvm(p) => {
             let (p, threshold) = p.refit_like(normals, &pixels(images));
-            return (Detector::PairedSvm(p), threshold);
+            (Detector::PairedSvm(p), threshold)
         }
-        Detector::IsolationForest(_) => {}
+        Detector::IsolationForest(_) => {
+            let forest = IsolationForest::fit(normals, &IsolationForestConfig::default());
+            let mut scores = forest.anomaly_scores(normals);
+            scores.sort_by(f32::total_cmp);
+            let pos = ((scores.len() - 1) as f64 * quantile).round() as usize;
+            let threshold = scores[pos] + 0.02 * (scores[scores.len() - 1] - scores[0]).max(0.01);
+            (Detector::IsolationForest(forest), threshold)
+        }
     }
-    let forest = IsolationForest::fit(normals, &IsolationForestConfig::default());
-    let mut scores = forest.anomaly_scores(normals);
-    scores.sort_by(f32::total_cmp);
-    let pos = ((scores.len() - 1) as f64 * quantile).round() as usize;
-    let threshold = scores[pos] + 0.02 * (scores[scores.len() - 1] - scores[0]).max(0.01);
-    (Detector::IsolationForest(forest), threshold)
 }

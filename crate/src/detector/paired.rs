@@ -71,7 +71,8 @@ impl PairedSvm {
         Self::fit(features, &self.features.config(), self.features.scale.clone(), pixels, &self.pixels.config())
     }
 
-    fn combine(&self, f: &[f32], p: &[f32]) -> Vec<f32> {
+    /// Combine member scores already computed for the same images (feature SVM's, pixel SVM's).
+    pub fn combine(&self, f: &[f32], p: &[f32]) -> Vec<f32> {
         f.iter().zip(p).map(|(a, b)| (self.feature_scale.apply(*a) + self.pixel_scale.apply(*b)) / 2.0).collect()
     }
 

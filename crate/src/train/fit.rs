@@ -74,10 +74,6 @@ pub enum DetectorKind {
 
 const FEATURE_SVM: OneClassSvmConfig = OneClassSvmConfig { kernel: Kernel::Rbf { gamma: None }, nu: 0.5, tol: 1e-3 };
 
-fn fit_feature_svm(train: &TrainingOutputs) -> OneClassSvm {
-    OneClassSvm::fit_scaled(&train.target, &FEATURE_SVM, Standardiser::fit(&train.source()))
-}
-
 fn fit_feature_svm_calibrated(train: &TrainingOutputs) -> (OneClassSvm, f32) {
     OneClassSvm::fit_calibrated(&train.target, &FEATURE_SVM, Some(Standardiser::fit(&train.source())))
 }
@@ -184,12 +180,15 @@ pub fn eval_point(networks: &Networks, source: &ImageSet, target: &ImageSet, tes
         (source_val, auc(&scores, &labels))
     });
     let if_scores = forest.anomaly_scores(&out.features);
-    let raw_svm = OneClassSvm::fit(&pixels(&target.images), &OneClassSvmConfig::default());
-    let raw_ranks = unit_ranks(&raw_svm.anomaly_scores(&pixels(&test.images)));
+    // The paired detector's members are the RBF feature SVM and the raw-pixel SVM: one fit
+    // serves every score built from them.
+    let (pair_svm, _) = fit_paired_svm(&train, target);
+    let rbf_scores = pair_svm.features.anomaly_scores(&out.features);
+    let raw_scores = pair_svm.pixels.anomaly_scores(&pixels(&test.images));
+    let raw_ranks = unit_ranks(&raw_scores);
     let hybrid = rank_sum(&if_scores, &raw_ranks);
-    let rbf_scores = fit_feature_svm(&train).anomaly_scores(&out.features);
     let pair = rank_sum(&rbf_scores, &raw_ranks);
-    let paired = fit_paired_svm(&train, target).0.anomaly_scores(&out.features, &pixels(&test.images));
+    let paired = pair_svm.combine(&rbf_scores, &raw_scores);
     EvalPoint {
         auroc_paired: Some(auc(&paired, &anomalous)),
         auroc_svm_pair: Some(auc(&pair, &anomalous)),
